@@ -1,0 +1,64 @@
+/* Loading, checking and writing the ASA/PIX configuration.
+ *
+ * The lexer splits lines into words (quoted strings kept whole); the
+ * parser is a mode-aware command tree (global, interface, crypto ikev2
+ * policy, ipsec-proposal, trustpoint, group-policy attributes, tunnel-group
+ * general/ipsec/webvpn attributes, ...).  Sub-mode lines are recognised with
+ * or without indentation: a line that is not a global command and fits the
+ * current sub-mode belongs to it (the seed has both forms). */
+#ifndef RAVPN_CONF_CONF_H
+#define RAVPN_CONF_CONF_H
+
+#include <stdio.h>
+
+#include "conf/model.h"
+
+enum conf_diag_kind { DIAG_ERROR, DIAG_WARNING, DIAG_UNUSED };
+
+struct conf_diag {
+	enum conf_diag_kind kind;
+	int line;
+	char *msg;
+};
+
+struct conf_diags {
+	struct conf_diag *d;
+	size_t n;
+	size_t n_errors;
+};
+
+/* Parse text; returns a model (also with warnings), or NULL when there were
+ * errors.  Diagnostics go to *diags (caller frees with conf_diags_free). */
+struct conf *conf_parse(const char *text, size_t len, const char *path, struct conf_diags *diags);
+struct conf *conf_load(const char *path, struct conf_diags *diags);
+void conf_diags_free(struct conf_diags *d);
+/* "file:line: error|warning: message" for each diagnostic. */
+void conf_diags_print(const struct conf_diags *d, const char *path, FILE *out);
+
+struct conf *conf_ref(struct conf *c);
+void conf_unref(struct conf *c);
+
+/* `show running-config`: the model written back in ASA syntax (secrets as
+ * "*****" unless show_secrets). */
+char *conf_write(const struct conf *c, bool show_secrets);
+
+/* Lookups used by the other layers (NULL when absent). */
+const struct conf_interface *conf_iface_by_nameif(const struct conf *c, const char *nameif);
+const struct conf_tunnel_group *conf_tunnel_group(const struct conf *c, const char *name);
+/* By name or by an enabled group-alias. */
+const struct conf_tunnel_group *conf_tunnel_group_by_alias(const struct conf *c, const char *name);
+const struct conf_group_policy *conf_group_policy(const struct conf *c, const char *name);
+const struct conf_pool *conf_pool(const struct conf *c, const char *name);
+const struct conf_user *conf_user(const struct conf *c, const char *name);
+const struct conf_ipsec_proposal *conf_proposal(const struct conf *c, const char *name);
+const struct conf_trustpoint *conf_trustpoint(const struct conf *c, const char *name);
+/* Effective group-policy attribute values: the policy's own when set,
+ * else DfltGrpPolicy's, else the ASA default.  Writes the line that decided
+ * it to *line (0 = built-in default). */
+const struct conf_group_policy *conf_gp_effective(const struct conf *c, const char *gp_name,
+						  struct conf_group_policy *out);
+/* ACL entries of one name, in order (count in *n). */
+size_t conf_acl_entries(const struct conf *c, const char *name,
+			const struct conf_acl_entry **out, size_t max);
+
+#endif

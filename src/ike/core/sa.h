@@ -1,0 +1,121 @@
+/* IKE and CHILD SA state shared by ike/v2 (and later ike/v1) and read by
+ * ctl/ for `show`.  Owned by the control-plane thread; ctl/ reads it on the
+ * same thread, so no locking.  SAs are found by SPI or by serial (a handle
+ * that jobs and timers use instead of raw pointers).
+ *
+ * Fields marked (ctl) are what `show crypto ikev2 sa [detail]` and
+ * `show vpn-sessiondb` print. */
+#ifndef RAVPN_IKE_CORE_SA_H
+#define RAVPN_IKE_CORE_SA_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "conf/model.h"
+
+struct loop_timer;
+struct crypto_dh;
+struct eap_server;
+
+enum ike_version { IKE_V1 = 1, IKE_V2 = 2 };
+
+enum ike_state {
+	IKE_STATE_INIT_DONE,         /* IKE_SA_INIT answered, waiting for IKE_AUTH */
+	IKE_STATE_AUTH_EAP,          /* EAP round trips in progress */
+	IKE_STATE_AUTH_FINAL,        /* EAP done, waiting for the final AUTH */
+	IKE_STATE_ESTABLISHED,       /* READY */
+	IKE_STATE_REKEYED,           /* replaced by a new IKE SA, waiting for DELETE */
+	IKE_STATE_DELETING,
+	IKE_STATE_DEAD,
+};
+
+enum ike_auth_kind { IKE_AUTHK_NONE, IKE_AUTHK_RSA, IKE_AUTHK_PSK, IKE_AUTHK_EAP, IKE_AUTHK_ECDSA, IKE_AUTHK_CERT };
+
+/* A traffic selector as an address/port range (IPv4, host order). */
+struct ike_ts {
+	uint32_t start, end;
+	uint16_t port_start, port_end;
+	uint8_t proto;
+};
+
+struct child_sa {
+	uint32_t spi_in, spi_out;    /* (ctl) host order */
+	uint8_t protocol;            /* ESP = 3 */
+	uint16_t encr_id, encr_bits; /* (ctl) IKEv2 ENCR transform */
+	uint16_t integ_id;           /* (ctl) 0 for AEAD */
+	uint16_t pfs_group;
+	bool esn;
+	struct ike_ts local_ts, remote_ts;   /* (ctl) */
+	uint32_t lifetime_sec;       /* (ctl) */
+	uint64_t lifetime_kb;        /* (ctl) */
+	time_t created;
+	uint32_t conn_id;            /* (ctl) */
+	const char *dynmap;          /* crypto map tag and seq that supplied the proposal (ctl) */
+	unsigned dynmap_seq;
+	bool rekeyed;                /* superseded by a rekey, kept until deleted */
+	/* Counters: filled by esp/ events (0 until the data plane exists). */
+	uint64_t pkts_in, pkts_out, bytes_in, bytes_out;
+	uint64_t pkts_decrypt_fail, pkts_replay, send_errors, recv_errors;
+	struct child_sa *next;
+};
+
+struct ike_sa {
+	uint64_t serial;             /* handle, never reused */
+	enum ike_version version;
+	uint32_t session_id;         /* (ctl) Session-id / Index */
+	uint32_t tunnel_id;          /* (ctl) Tunnel-id */
+	uint64_t spi_i, spi_r;       /* (ctl) */
+	enum ike_state state;
+	bool initiator;              /* our role (responder for the gateway) */
+	struct sockaddr_in local, remote;    /* (ctl) current addresses */
+	bool nat_remote;             /* peer behind NAT (ctl "NAT-T is detected outside") */
+	bool nat_local;              /* we are behind NAT */
+	const char *ifname;          /* (ctl) the nameif IKE arrived on */
+
+	/* negotiated IKE transforms (IKEv2 IDs) (ctl) */
+	uint16_t encr_id, encr_bits, prf_id, integ_id, dh_group;
+	uint32_t lifetime_sec;       /* (ctl) from the crypto ikev2 policy */
+	unsigned policy_priority;    /* which policy matched (explain) */
+
+	/* identities and policy (ctl) */
+	char *remote_id;             /* printable IDi */
+	char *local_id;              /* printable IDr */
+	char *tunnel_group;
+	char *group_policy;
+	char *username;
+	enum ike_auth_kind auth_sign;    /* how we authenticated ourselves */
+	enum ike_auth_kind auth_verify;  /* how the peer authenticated */
+	uint32_t assigned_addr;      /* (ctl) host order, 0 = none */
+	const char *pool_name;
+	unsigned dpd_interval, dpd_retry;    /* (ctl) */
+	char *client_version;        /* APPLICATION_VERSION from CP, if any */
+
+	/* message IDs (ctl detail) */
+	uint32_t peer_next_id;       /* next request ID expected from the peer */
+	uint32_t our_next_id;        /* next request ID we send */
+	uint32_t our_pending_id;     /* request of ours awaiting a reply, if any */
+	bool our_request_pending;
+
+	time_t created;              /* (ctl) Login Time */
+	uint64_t created_ms, last_rx_ms;
+
+	struct child_sa *children;   /* (ctl) */
+	struct conf *conf;           /* the model this SA was built with (ref) */
+
+	/* Everything else (keys, nonces, retransmit buffers, EAP state, timers)
+	 * lives in the version-specific part. */
+	void *priv;
+	struct ike_sa *next_all;     /* list of all SAs (for show, in creation order) */
+};
+
+/* The SA table: one per process. */
+struct ike_sa_table;
+
+const struct ike_sa *ike_sa_first(void);
+const struct ike_sa *ike_sa_next(const struct ike_sa *sa);
+size_t ike_sa_count(enum ike_version v);
+
+#endif
