@@ -111,11 +111,21 @@ struct ike_sa {
 	struct ike_sa *next_all;     /* list of all SAs (for show, in creation order) */
 };
 
-/* The SA table: one per process. */
-struct ike_sa_table;
-
-const struct ike_sa *ike_sa_first(void);
-const struct ike_sa *ike_sa_next(const struct ike_sa *sa);
+/* The SA table: one per process, owned by the control-plane thread.
+ * Lookups by SPI pair and serial are hashed; iteration is in creation order
+ * (what `show` prints). */
+void ike_sa_table_add(struct ike_sa *sa);
+void ike_sa_table_remove(struct ike_sa *sa);
+/* Find by the initiator SPI and peer address (for IKE_SA_INIT
+ * retransmissions, where our SPI is not known yet). */
+struct ike_sa *ike_sa_find_init(uint64_t spi_i, const struct sockaddr_in *peer);
+/* Find by our (responder) SPI, the normal case. */
+struct ike_sa *ike_sa_find_local(uint64_t local_spi);
+struct ike_sa *ike_sa_find_serial(uint64_t serial);
+uint64_t ike_sa_next_serial(void);
+/* Iteration for show commands (creation order). */
+struct ike_sa *ike_sa_first(void);
+struct ike_sa *ike_sa_next(const struct ike_sa *sa);
 size_t ike_sa_count(enum ike_version v);
 
 #endif
