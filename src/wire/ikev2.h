@@ -109,6 +109,8 @@ enum ikev2_notify_type {
 	IKEV2_N_FAILED_CP_REQUIRED = 37,
 	IKEV2_N_TS_UNACCEPTABLE = 38,
 	IKEV2_N_INVALID_SELECTORS = 39,
+	IKEV2_N_UNACCEPTABLE_ADDRESSES = 40,
+	IKEV2_N_UNEXPECTED_NAT_DETECTED = 41,
 	IKEV2_N_TEMPORARY_FAILURE = 43,
 	IKEV2_N_CHILD_SA_NOT_FOUND = 44,
 	/* status */
@@ -125,9 +127,18 @@ enum ikev2_notify_type {
 	IKEV2_N_ESP_TFC_PADDING_NOT_SUPPORTED = 16394,
 	IKEV2_N_NON_FIRST_FRAGMENTS_ALSO = 16395,
 	IKEV2_N_MOBIKE_SUPPORTED = 16396,
+	IKEV2_N_ADDITIONAL_IP4_ADDRESS = 16397,
+	IKEV2_N_ADDITIONAL_IP6_ADDRESS = 16398,
+	IKEV2_N_NO_ADDITIONAL_ADDRESSES = 16399,
+	IKEV2_N_UPDATE_SA_ADDRESSES = 16400,
+	IKEV2_N_COOKIE2 = 16401,
+	IKEV2_N_NO_NATS_ALLOWED = 16402,
+	IKEV2_N_AUTH_LIFETIME = 16403,
 	IKEV2_N_MULTIPLE_AUTH_SUPPORTED = 16404,
 	IKEV2_N_ANOTHER_AUTH_FOLLOWS = 16405,
 	IKEV2_N_REDIRECT_SUPPORTED = 16406,
+	IKEV2_N_REDIRECT = 16407,
+	IKEV2_N_REDIRECTED_FROM = 16408,
 	IKEV2_N_EAP_ONLY_AUTHENTICATION = 16417,
 	IKEV2_N_CHILDLESS_IKEV2_SUPPORTED = 16418,
 	IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED = 16430,
@@ -171,6 +182,8 @@ struct ikev2_transform {
 	uint8_t type;
 	uint16_t id;
 	uint16_t key_bits;         /* Key Length attribute (14), 0 if absent */
+	bool unknown_attr;         /* carried an attribute other than Key Length:
+				    * RFC 7296 §3.3.6, the transform must not be chosen */
 };
 struct ikev2_proposal {
 	uint8_t num;
@@ -272,6 +285,7 @@ struct ikev2_skf {
 #define IKEV2_MAX_VENDOR 16
 #define IKEV2_MAX_CERT 8
 #define IKEV2_MAX_DELETE 8
+#define IKEV2_MAX_PAYLOADS 64
 
 /* One parsed payload chain (the outer message, or the decrypted SK). */
 struct ikev2_msg {
@@ -293,8 +307,11 @@ struct ikev2_msg {
 	struct ikev2_cert cert[IKEV2_MAX_CERT];
 	struct ikev2_cert certreq[IKEV2_MAX_CERT];   /* data = concatenated SHA-1 CA hashes */
 	struct ikev2_delete del[IKEV2_MAX_DELETE];
-	uint8_t order[64];         /* payload types in order of appearance (for the debug dump) */
+	uint8_t order[IKEV2_MAX_PAYLOADS];  /* payload types in order of appearance
+					     * (for the debug dump; unknown types too) */
 	uint8_t n_order;
+	uint16_t order_len[IKEV2_MAX_PAYLOADS];   /* payload length of each */
+	uint8_t order_flags[IKEV2_MAX_PAYLOADS];  /* its critical/reserved byte */
 };
 
 /* Why a parse failed, so the caller can answer correctly. */
@@ -339,6 +356,9 @@ struct ikev2_wr {
 void ikev2_w_begin(struct ikev2_wr *w, struct buf *b, const struct ikev2_hdr *h);
 /* Patch the header length; returns false if the buffer ran out of memory. */
 bool ikev2_w_finish(struct ikev2_wr *w);
+/* A payload whose length does not fit its 16-bit field, or an SA/TS/CP with
+ * more entries than its count field holds, also makes ikev2_w_finish()
+ * return false (the buffer is marked failed, b->oom). */
 /* Generic payload: returns the offset of its generic header; close with
  * ikev2_w_end() which patches the payload length. */
 size_t ikev2_w_start(struct ikev2_wr *w, uint8_t type, bool critical);
@@ -365,8 +385,21 @@ void ikev2_w_eap(struct ikev2_wr *w, const uint8_t *data, size_t len);
  * ike/core pads, encrypts and appends the ICV, then patches the SK length
  * with ikev2_w_end(w, sk_off) and the header with ikev2_w_finish(). */
 size_t ikev2_w_sk_begin(struct ikev2_wr *w, size_t iv_len);
+/* SKF (RFC 7383 §2.5): writes the SKF generic header with next payload
+ * `inner_first` (the first inner payload in fragment 1, 0 in the others),
+ * Fragment Number and Total Fragments, and reserves iv_len bytes of IV.
+ * The caller appends the encrypted fragment and ICV, then patches with
+ * ikev2_w_end(w, off) and ikev2_w_finish().  Returns the SKF offset. */
+size_t ikev2_w_skf_begin(struct ikev2_wr *w, uint8_t inner_first, uint16_t frag_num,
+			 uint16_t total, size_t iv_len);
+/* Re-emit every payload of a parsed chain in its order (unknown payloads,
+ * which are not kept, are left out; SK/SKF are copied with their body).
+ * Used by tests and the fuzzer to check parse/emit agree. */
+void ikev2_w_chain(struct ikev2_wr *w, const struct ikev2_msg *m);
 
 /* ---- names and debug ---------------------------------------------------- */
+/* Name functions return "UNKNOWN" for a value without a name, except
+ * ikev2_notify_name() which returns NULL. */
 const char *ikev2_exchange_name(uint8_t x);
 const char *ikev2_payload_name(uint8_t t);      /* "SA", "KE", "N", "SK" ... */
 const char *ikev2_notify_name(uint16_t t);      /* "NAT_DETECTION_SOURCE_IP" or NULL */
