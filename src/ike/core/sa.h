@@ -60,6 +60,11 @@ struct child_sa {
 	uint64_t pkts_in, pkts_out, bytes_in, bytes_out;
 	uint64_t pkts_decrypt_fail, pkts_replay, send_errors, recv_errors;
 	struct child_sa *next;
+	/* Added for the IKEv2 engine (ike/): */
+	bool udp_encap;              /* ESP in UDP 4500 (NAT-T) */
+	bool installed;              /* handed to the data plane (or kept, see ike/core/child.h) */
+	uint64_t ike_serial;         /* owning IKE SA (handle) */
+	void *priv;                  /* key material (struct ike_child_keys), see ike/core/child.h */
 };
 
 struct ike_sa {
@@ -105,6 +110,14 @@ struct ike_sa {
 	struct child_sa *children;   /* (ctl) */
 	struct conf *conf;           /* the model this SA was built with (ref) */
 
+	/* Added for the IKEv2 engine (ike/): */
+	bool peer_fragmentation;     /* (ctl detail) RFC 7383 negotiated */
+	bool lease_held;             /* assigned_addr is leased by this SA (moves on IKE rekey) */
+	uint64_t rekeyed_to;         /* serial of the IKE SA that replaced this one, 0 = none */
+	const char *disconnect_reason;   /* set when the SA goes down (113019 Reason) */
+	uint64_t bytes_in, bytes_out;    /* totals of children already deleted */
+	unsigned rekeys;             /* CREATE_CHILD_SA exchanges answered */
+
 	/* Everything else (keys, nonces, retransmit buffers, EAP state, timers)
 	 * lives in the version-specific part. */
 	void *priv;
@@ -123,6 +136,12 @@ struct ike_sa *ike_sa_find_init(uint64_t spi_i, const struct sockaddr_in *peer);
 struct ike_sa *ike_sa_find_local(uint64_t local_spi);
 struct ike_sa *ike_sa_find_serial(uint64_t serial);
 uint64_t ike_sa_next_serial(void);
+/* Inbound CHILD SPIs in use (by any IKE SA): allocation avoids collisions,
+ * the data plane reports activity by SPI. */
+int ike_child_spi_add(uint32_t spi_in, uint64_t ike_serial);
+void ike_child_spi_remove(uint32_t spi_in);
+/* Serial of the IKE SA owning an inbound SPI, 0 if unknown. */
+uint64_t ike_child_spi_owner(uint32_t spi_in);
 /* Iteration for show commands (creation order). */
 struct ike_sa *ike_sa_first(void);
 struct ike_sa *ike_sa_next(const struct ike_sa *sa);

@@ -2,9 +2,16 @@
 
 #include <stdlib.h>
 
-/* The table is small next to the cost of a handshake; a hash on the local
- * SPI keeps per-packet lookups O(1) at 100k SAs.  Chaining through a
- * separate bucket array keeps struct ike_sa free of table details. */
+/* The table is small next to the cost of a handshake; hashes keep every
+ * per-packet lookup O(1) at 100k SAs:
+ *   - by local SPI (every packet after IKE_SA_INIT),
+ *   - by initiator SPI (IKE_SA_INIT retransmissions, where our SPI is not
+ *     known to the peer yet),
+ *   - by serial (timers and jobs resume an SA by its handle),
+ *   - inbound CHILD SPI -> owning IKE SA serial (SPI allocation, data-plane
+ *     activity reports).
+ * Chaining through separate node arrays keeps struct ike_sa free of table
+ * details.  Iteration is in creation order (what `show` prints). */
 #define BUCKETS 65536u
 
 struct node {
@@ -12,16 +19,25 @@ struct node {
 	struct node *next;
 };
 
+struct spi_node {
+	uint32_t spi;
+	uint64_t serial;
+	struct spi_node *next;
+};
+
 static struct node *by_spi[BUCKETS];
+static struct node *by_spi_i[BUCKETS];
+static struct node *by_serial[BUCKETS];
+static struct spi_node *by_child_spi[BUCKETS];
 static struct ike_sa *all_head, *all_tail;
 static uint64_t serial_counter;
 
-static unsigned bucket(uint64_t spi)
+static unsigned bucket(uint64_t v)
 {
-	spi ^= spi >> 29;
-	spi *= 0xbf58476d1ce4e5b9ull;
-	spi ^= spi >> 32;
-	return (unsigned)(spi & (BUCKETS - 1));
+	v ^= v >> 29;
+	v *= 0xbf58476d1ce4e5b9ull;
+	v ^= v >> 32;
+	return (unsigned)(v & (BUCKETS - 1));
 }
 
 static uint64_t local_spi(const struct ike_sa *sa)
@@ -34,15 +50,34 @@ uint64_t ike_sa_next_serial(void)
 	return ++serial_counter;
 }
 
-void ike_sa_table_add(struct ike_sa *sa)
+static void hash_add(struct node **table, uint64_t key, struct ike_sa *sa)
 {
 	struct node *n = malloc(sizeof(*n));
 	if (!n)
 		abort(); /* allocation of a few bytes: out of memory is fatal here */
-	unsigned b = bucket(local_spi(sa));
+	unsigned b = bucket(key);
 	n->sa = sa;
-	n->next = by_spi[b];
-	by_spi[b] = n;
+	n->next = table[b];
+	table[b] = n;
+}
+
+static void hash_del(struct node **table, uint64_t key, const struct ike_sa *sa)
+{
+	for (struct node **pp = &table[bucket(key)]; *pp; pp = &(*pp)->next) {
+		if ((*pp)->sa == sa) {
+			struct node *n = *pp;
+			*pp = n->next;
+			free(n);
+			return;
+		}
+	}
+}
+
+void ike_sa_table_add(struct ike_sa *sa)
+{
+	hash_add(by_spi, local_spi(sa), sa);
+	hash_add(by_spi_i, sa->spi_i, sa);
+	hash_add(by_serial, sa->serial, sa);
 	sa->next_all = NULL;
 	if (all_tail)
 		all_tail->next_all = sa;
@@ -53,15 +88,9 @@ void ike_sa_table_add(struct ike_sa *sa)
 
 void ike_sa_table_remove(struct ike_sa *sa)
 {
-	unsigned b = bucket(local_spi(sa));
-	for (struct node **pp = &by_spi[b]; *pp; pp = &(*pp)->next) {
-		if ((*pp)->sa == sa) {
-			struct node *n = *pp;
-			*pp = n->next;
-			free(n);
-			break;
-		}
-	}
+	hash_del(by_spi, local_spi(sa), sa);
+	hash_del(by_spi_i, sa->spi_i, sa);
+	hash_del(by_serial, sa->serial, sa);
 	struct ike_sa *prev = NULL;
 	for (struct ike_sa *x = all_head; x; prev = x, x = x->next_all) {
 		if (x != sa)
@@ -87,20 +116,21 @@ struct ike_sa *ike_sa_find_local(uint64_t spi)
 
 struct ike_sa *ike_sa_find_init(uint64_t spi_i, const struct sockaddr_in *peer)
 {
-	/* Only half-open SAs need this; they are few (cookies bound them). */
-	for (struct ike_sa *x = all_head; x; x = x->next_all)
+	for (struct node *n = by_spi_i[bucket(spi_i)]; n; n = n->next) {
+		const struct ike_sa *x = n->sa;
 		if (!x->initiator && x->spi_i == spi_i &&
 		    x->remote.sin_addr.s_addr == peer->sin_addr.s_addr &&
 		    x->remote.sin_port == peer->sin_port)
-			return x;
+			return n->sa;
+	}
 	return NULL;
 }
 
 struct ike_sa *ike_sa_find_serial(uint64_t serial)
 {
-	for (struct ike_sa *x = all_head; x; x = x->next_all)
-		if (x->serial == serial)
-			return x;
+	for (struct node *n = by_serial[bucket(serial)]; n; n = n->next)
+		if (n->sa->serial == serial)
+			return n->sa;
 	return NULL;
 }
 
@@ -121,4 +151,40 @@ size_t ike_sa_count(enum ike_version v)
 		if (x->version == v && x->state != IKE_STATE_DEAD)
 			n++;
 	return n;
+}
+
+int ike_child_spi_add(uint32_t spi_in, uint64_t ike_serial)
+{
+	unsigned b = bucket(spi_in);
+	for (struct spi_node *n = by_child_spi[b]; n; n = n->next)
+		if (n->spi == spi_in)
+			return -1;
+	struct spi_node *n = malloc(sizeof(*n));
+	if (!n)
+		return -1;
+	n->spi = spi_in;
+	n->serial = ike_serial;
+	n->next = by_child_spi[b];
+	by_child_spi[b] = n;
+	return 0;
+}
+
+void ike_child_spi_remove(uint32_t spi_in)
+{
+	for (struct spi_node **pp = &by_child_spi[bucket(spi_in)]; *pp; pp = &(*pp)->next) {
+		if ((*pp)->spi == spi_in) {
+			struct spi_node *n = *pp;
+			*pp = n->next;
+			free(n);
+			return;
+		}
+	}
+}
+
+uint64_t ike_child_spi_owner(uint32_t spi_in)
+{
+	for (struct spi_node *n = by_child_spi[bucket(spi_in)]; n; n = n->next)
+		if (n->spi == spi_in)
+			return n->serial;
+	return 0;
 }
