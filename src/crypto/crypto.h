@@ -33,7 +33,10 @@ struct crypto_encr {
 	uint16_t key_bits;       /* cipher key (without GCM salt) */
 	uint8_t key_len;         /* keying material taken: key + salt, bytes */
 	uint8_t salt_len;        /* GCM: 4 */
-	uint8_t block_len;       /* padding alignment (GCM: 4 for ESP, 1 for IKE... use block_len) */
+	uint8_t block_len;       /* padding alignment: the CBC block size (AES 16,
+				  * 3DES/DES 8); 4 for AEAD and NULL, the ESP
+				  * alignment of RFC 4303 §2.4 (also fine for the
+				  * IKE SK payload) */
 	uint8_t iv_len;          /* explicit IV on the wire */
 	uint8_t icv_len;         /* AEAD tag, 0 for non-AEAD */
 	bool aead;
@@ -51,7 +54,11 @@ const struct crypto_encr *crypto_encr_by_name(const char *name, uint16_t key_bit
 const struct crypto_encr *crypto_encr_at(size_t i);
 
 /* A prepared cipher context: created once per SA direction, reused for
- * every packet.  Not thread-safe: one per thread or per direction. */
+ * every packet (key schedule made once; per call only the IV changes, no
+ * allocation, no algorithm fetch).  Not thread-safe: one per thread or per
+ * direction.  key_len must be e->key_len (for AEAD: key || 4-byte salt).
+ * NULL if the cipher is unavailable (DES before crypto_enable_legacy()).
+ * For ESP NULL, crypto_cipher_cbc() copies in to out. */
 struct crypto_cipher;
 struct crypto_cipher *crypto_cipher_new(const struct crypto_encr *e,
 					const uint8_t *key, size_t key_len, bool encrypt);
@@ -143,9 +150,16 @@ void crypto_dh_free(struct crypto_dh *dh);
  * Curve25519: 32 bytes).  out must hold g->pub_len bytes. */
 int crypto_dh_public(struct crypto_dh *dh, uint8_t *out) WUR;
 /* Shared secret in IKE encoding (MODP: padded to prime length; ECP: x only).
- * Rejects peer values of the wrong length or invalid points. */
+ * Rejects peer values of the wrong length or invalid points, MODP values
+ * outside 2..p-2, and an all-zero Curve25519 result.  out must hold
+ * g->shared_len bytes; *out_len receives the length. */
 int crypto_dh_shared(struct crypto_dh *dh, const uint8_t *peer, size_t peer_len,
 		     uint8_t *out, size_t *out_len) WUR;
+/* A key pair from a given private value (big-endian exponent for MODP and
+ * ECP, 32-byte scalar for Curve25519): known-answer tests, reproducible
+ * load generation.  NULL if the value is out of range. */
+struct crypto_dh *crypto_dh_new_from_private(const struct crypto_dh_group *g,
+					     const uint8_t *priv, size_t priv_len);
 
 /* ---- random ------------------------------------------------------------ */
 int crypto_random(void *out, size_t n) WUR;
