@@ -38,24 +38,38 @@ struct eap_server;
 
 /* methods: acceptable EAP types in order of preference (first is proposed;
  * a NAK from the peer may pick another in the list).  If `identity` is
- * non-NULL the Identity round is skipped. */
+ * non-NULL the Identity round is skipped.
+ * ravpn: *aaa is copied, but the configuration and strings it points to
+ * must outlive the server.  Unsupported types in the list are skipped with
+ * a log line; NULL when none is left (MD5, GTC and MSCHAPv2 are supported)
+ * or `identity` is not a usable user name. */
 struct eap_server *eap_server_new(const enum eap_type *methods, size_t n_methods,
 				  const struct aaa_ctx *aaa, const char *identity);
 void eap_server_free(struct eap_server *s);
-/* First request (Identity, or the method's first request). */
+/* First request (Identity, or the method's first request).  `out` is reset
+ * and filled by every call below (the caller owns it: buf_init/buf_free). */
 enum eap_step eap_server_start(struct eap_server *s, struct buf *out);
 /* Process a peer's EAP Response; produce the next message.  Malformed or
- * unexpected input yields EAP_STEP_FAILURE with a reason, never a crash. */
+ * unexpected input yields EAP_STEP_FAILURE with a reason, never a crash.
+ * A Response whose identifier is not the outstanding Request's is stale or
+ * duplicated: it is ignored (log line) and EAP_STEP_SEND returns that same
+ * Request again, up to 4 times.  Once SUCCESS or FAILURE was returned, every
+ * later call returns the same outcome and final message. */
 enum eap_step eap_server_process(struct eap_server *s, const uint8_t *in, size_t len,
 				 struct buf *out);
 /* The user name the peer gave (Identity response or MSCHAPv2 Name); NULL
- * before it is known. */
+ * before it is known.  After EAP_STEP_SUCCESS it is the authenticated user:
+ * use it, not IDi (the MSCHAPv2 Name replaces an identity given to
+ * eap_server_new; after an Identity round the Name must equal it). */
 const char *eap_server_identity(const struct eap_server *s);
 enum eap_type eap_server_method(const struct eap_server *s);
 /* MSK (RFC 3748 §7.10): 64 bytes for MSCHAPv2; returns 0 and *len, or -1 for
- * methods that derive none (MD5, GTC: the IKE AUTH then uses SK_pi/SK_pr). */
+ * methods that derive none (MD5, GTC: the IKE AUTH then uses SK_pi/SK_pr).
+ * Available only after EAP_STEP_SUCCESS; msk must hold 64 bytes, *len
+ * (may be NULL) is set to 64.  Wiped by eap_server_free(). */
 int eap_server_msk(const struct eap_server *s, uint8_t *msk, size_t *len);
-/* Static text for the log when the method failed. */
+/* Text for the log when the method failed ("" otherwise); it lives as long
+ * as the server and never contains a password. */
 const char *eap_server_reason(const struct eap_server *s);
 /* The AAA result that failed the method (for counters/log). */
 enum aaa_result eap_server_aaa_result(const struct eap_server *s);
