@@ -33,8 +33,9 @@
 #                     proves the lab and the client side, and is the benchmark baseline.
 #
 # Other knobs: RAVPND, RAVPNCTL (binaries), LAB_KEEP=1 (keep the lab directory
-# with all logs), LAB_VERBOSE=1 (log every command), LAB_TIMEOUT (swanctl
-# --initiate timeout, default 30 s).
+# with all logs), LAB_VERBOSE=1 (log every command), LAB_QUIET=1 (no progress
+# lines), LAB_TIMEOUT (swanctl --initiate timeout, default 30 s),
+# LAB_DATAPLANE=0 (scenarios skip their ping through the tunnel).
 #
 # Typical use (see tests/lab/pending/*.sh):
 #   lab_init
@@ -74,7 +75,7 @@ declare -A LAB_VICI     # namespace short name -> vici URI of its charon
 # ---------------------------------------------------------------------------
 # messages
 
-lab_log() { printf '%s [lab] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+lab_log() { [ "${LAB_QUIET:-0}" = 1 ] || printf '%s [lab] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 lab_step() { printf '\n==> %s\n' "$*"; }
 lab_pass() { printf 'PASS: %s\n' "$*"; }
 
@@ -225,7 +226,8 @@ lab_add_client() {
 # ---------------------------------------------------------------------------
 # processes (tracked by PID; nothing is ever killed by name)
 
-# lab_spawn TAG LOGFILE CMD...: start CMD in the background, log to LOGFILE.
+# lab_spawn TAG LOGFILE CMD...: start CMD (a program, not a shell function:
+# the PID must be the program's own) in the background, log to LOGFILE.
 # Sets LAB_LAST_PID.
 lab_spawn() {
 	local tag=$1 log=$2
@@ -234,6 +236,16 @@ lab_spawn() {
 	"$@" >"$log" 2>&1 </dev/null &
 	LAB_LAST_PID=$!
 	LAB_PIDS="$LAB_PIDS $LAB_LAST_PID:$tag"
+}
+
+# lab_spawn_run TAG LOGFILE NAME CMD...: lab_spawn in namespace NAME with its
+# private /run (see lab_exec_run); the tracked PID is CMD's own (exec chain).
+lab_spawn_run() {
+	local tag=$1 log=$2 n=$3
+	shift 3
+	mkdir -p "$LAB_DIR/$n/run"
+	lab_spawn "$tag" "$log" ip netns exec "$(lab_ns "$n")" \
+		sh -c 'mount --bind "$0" /run && exec "$@"' "$LAB_DIR/$n/run" "$@"
 }
 
 lab_alive() { kill -0 "$1" 2>/dev/null; }
@@ -262,6 +274,14 @@ lab_cleanup() {
 		pid=${e%%:*}
 		lab_stop_pid "$pid"
 	done
+	# safety net: anything still running inside this run's own namespaces was
+	# started by this lab (and escaped PID tracking): report it, end it by PID
+	for ns in $LAB_NETNS; do
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			echo "lab: process $pid ($(cat "/proc/$pid/comm" 2>/dev/null)) left in $ns, stopping it" >&2
+			lab_stop_pid "$pid"
+		done
+	done
 	for ns in $LAB_NETNS; do
 		ip netns del "$ns" 2>/dev/null
 	done
@@ -273,6 +293,16 @@ lab_cleanup() {
 		fi
 	fi
 	exit "$rc"
+}
+
+# lab_exec_run NAME CMD...: run CMD in namespace NAME with a private /run
+# ($LAB_DIR/NAME/run bind-mounted; every call gets a fresh mount namespace,
+# the folder keeps pid files and UAPI sockets of that namespace's daemons).
+lab_exec_run() {
+	local n=$1
+	shift
+	mkdir -p "$LAB_DIR/$n/run"
+	ip netns exec "$(lab_ns "$n")" sh -c 'mount --bind "$0" /run && exec "$@"' "$LAB_DIR/$n/run" "$@"
 }
 
 # lab_cpu_ticks PID: utime+stime of the whole process (all threads), in ticks.
@@ -337,8 +367,7 @@ lab_charon_start() {
 	cat >"$d/swanctl/swanctl.conf" <<-EOF
 	include conf.d/*.conf
 	EOF
-	STRONGSWAN_CONF=$d/strongswan.conf lab_spawn "charon-$n" "$d/charon-stderr.log" \
-		ip netns exec "$(lab_ns "$n")" sh -c 'mount --bind "$1" /run && exec "$2"' sh "$d/run" "$CHARON"
+	STRONGSWAN_CONF=$d/strongswan.conf lab_spawn_run "charon-$n" "$d/charon-stderr.log" "$n" "$CHARON"
 	local pid=$LAB_LAST_PID i
 	for i in $(seq 100); do
 		lab_alive "$pid" || lab_fail "charon in $n exited at start"
