@@ -106,14 +106,19 @@ lab_run() { # run and log a command (LAB_VERBOSE=1)
 # prerequisites
 
 # lab_require: the lab needs root (namespaces) and the tools of scripts/deps.sh.
-# Without root it exits 77 ("skipped"), which tests/run-all.sh reports as skip.
+# Without root, or where namespaces cannot be made, it exits 77 ("skipped"),
+# which tests/run-all.sh reports as skip.  A missing tool is a failure.
 lab_require() {
 	if [ "$(id -u)" != 0 ]; then
 		echo "SKIP: the namespace lab needs root" >&2
 		exit 77
 	fi
+	if ! unshare --net --mount true 2>/dev/null; then
+		echo "SKIP: cannot create network/mount namespaces here (container without CAP_SYS_ADMIN?)" >&2
+		exit 77
+	fi
 	local t
-	for t in ip nft swanctl pki iperf3 ping "$CHARON"; do
+	for t in ip nft swanctl pki iperf3 ping ss "$CHARON"; do
 		command -v "$t" >/dev/null 2>&1 || lab_fail "missing tool $t (run: sh scripts/deps.sh check)"
 	done
 }
