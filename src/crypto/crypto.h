@@ -168,14 +168,22 @@ int crypto_random(void *out, size_t n) WUR;
 struct crypto_key;           /* private key (EVP_PKEY) */
 struct crypto_cert;          /* X.509 certificate with its public key */
 struct crypto_key *crypto_key_generate_rsa(unsigned bits);
+/* ECDSA key on P-256, P-384 or P-521 (bits 256, 384, 521). */
+struct crypto_key *crypto_key_generate_ec(unsigned bits);
 struct crypto_key *crypto_key_load_pem(const char *path);
 int crypto_key_save_pem(const struct crypto_key *k, const char *path) WUR;  /* mode 0600 */
 void crypto_key_free(struct crypto_key *k);
 bool crypto_key_is_rsa(const struct crypto_key *k);
+bool crypto_key_is_ec(const struct crypto_key *k);
 
 /* Self-signed certificate: subject/issuer CN=cn (and hostname=cn as the
  * ASA does for `enrollment self`), SAN DNS cn, valid `days` days. */
 struct crypto_cert *crypto_cert_self_signed(const struct crypto_key *k, const char *cn, unsigned days);
+/* A certificate for k signed by the CA (ca_key must match ca): CA:FALSE,
+ * CN=cn and SAN DNS cn, EKU serverAuth/clientAuth/ipsecIKE.  For test labs
+ * and the client tool; the gateway itself only uses `enrollment self`. */
+struct crypto_cert *crypto_cert_issue(const struct crypto_key *ca_key, const struct crypto_cert *ca,
+				      const struct crypto_key *k, const char *cn, unsigned days);
 struct crypto_cert *crypto_cert_load_pem(const char *path);
 struct crypto_cert *crypto_cert_from_der(const uint8_t *der, size_t len);
 int crypto_cert_save_pem(const struct crypto_cert *c, const char *path) WUR;
@@ -194,7 +202,8 @@ bool crypto_cert_matches_key(const struct crypto_cert *c, const struct crypto_ke
 /* Verify c was signed by ca (and is in its validity period). */
 int crypto_cert_verify(const struct crypto_cert *c, const struct crypto_cert *ca) WUR;
 
-/* Signature schemes for IKEv2 AUTH. */
+/* Signature schemes for IKEv2 AUTH.  ECDSA signatures are DER
+ * (Ecdsa-Sig-Value) as RFC 7427 wants, not RFC 4754's raw r || s. */
 enum crypto_sig {
 	SIG_RSA_PKCS1_SHA1,      /* AUTH method 1 (RFC 7296): PKCS#1 v1.5 with SHA-1 */
 	SIG_RSA_PKCS1_SHA256,    /* RFC 7427 method 14 with sha256WithRSAEncryption */
@@ -213,9 +222,14 @@ int crypto_verify(const struct crypto_cert *c, enum crypto_sig s, const uint8_t 
 size_t crypto_key_sig_len(const struct crypto_key *k);
 /* RFC 7427 AlgorithmIdentifier DER for a scheme (static storage); NULL if none. */
 const uint8_t *crypto_sig_algid(enum crypto_sig s, size_t *len);
-/* Parse an AlgorithmIdentifier from an RFC 7427 AUTH payload. */
+/* Parse an AlgorithmIdentifier from an RFC 7427 AUTH payload (the DER
+ * after the 1-octet length).  Accepts equivalent encodings (NULL parameters
+ * absent, PSS trailer field explicit); -1 for anything else, including PSS
+ * parameters other than SHA-256 / MGF1-SHA-256 / salt 32. */
 int crypto_sig_from_algid(const uint8_t *der, size_t len, enum crypto_sig *s) WUR;
-/* RFC 7427 §4 SIGNATURE_HASH_ALGORITHMS values: 1 SHA1, 2 SHA256, 3 SHA384, 4 SHA512. */
+/* RFC 7427 §4 SIGNATURE_HASH_ALGORITHMS values: 1 SHA1, 2 SHA256, 3 SHA384, 4 SHA512.
+ * The value for a scheme's hash (0 if unknown). */
+uint16_t crypto_sig_hash_alg(enum crypto_sig s);
 
 #undef WUR
 #endif

@@ -64,6 +64,10 @@ const char *crypto_hash_ossl_name(enum crypto_hash h);
 EVP_MAC_CTX *crypto_hmac_ctx_new(enum crypto_hash h, const uint8_t *key, size_t key_len);
 bool crypto_is_initialised(void);
 
+/* pki.c: the OpenSSL objects behind keys and certificates (for sign.c). */
+EVP_PKEY *crypto_key_pkey(const struct crypto_key *k);
+EVP_PKEY *crypto_cert_pubkey(const struct crypto_cert *c);
+
 /* dh.c: prepared MODP parameters, built by crypto_init(). */
 int crypto_dh_init_groups(void) WUR;
 
