@@ -9,6 +9,8 @@
 #ifndef RAVPN_CONF_CONF_H
 #define RAVPN_CONF_CONF_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "conf/model.h"
@@ -60,5 +62,16 @@ const struct conf_group_policy *conf_gp_effective(const struct conf *c, const ch
 /* ACL entries of one name, in order (count in *n). */
 size_t conf_acl_entries(const struct conf *c, const char *name,
 			const struct conf_acl_entry **out, size_t max);
+
+/* Added by conf/. */
+/* Equal models: every modelled value, ignoring line numbers, the path, the
+ * reference count and the lines kept as "not used" (a reload uses it to
+ * tell whether anything changed; the writer's round trip is tested with it). */
+bool conf_equal(const struct conf *a, const struct conf *b);
+const struct conf_aaa_server_group *conf_aaa_group(const struct conf *c, const char *name);
+/* Keyword of an IKEv2 transform ID as the ASA writes it ("aes-256", "sha",
+ * "sha256", ...) for `show` output; type: 1 ENCR, 2 PRF, 3 INTEG, 4 DH;
+ * esp selects the ipsec-proposal spelling.  NULL when unknown. */
+const char *conf_alg_keyword(int type, uint16_t id, uint16_t key_bits, bool esp);
 
 #endif

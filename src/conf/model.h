@@ -167,6 +167,11 @@ struct conf_group_policy {
 	char *banner;
 	int line, line_dns, line_wins, line_domain, line_protocols, line_split, line_split_acl,
 	    line_pools, line_idle;
+	/* added by conf/: which of the remaining attributes were given */
+	bool split_acl_set;      /* "split-tunnel-network-list none" sets it with NULL */
+	bool address_pools_set;  /* "address-pools none" sets it with n 0 */
+	bool banner_set;         /* "banner none" sets it with NULL; lines joined by '\n' */
+	int line_banner;
 };
 
 enum conf_auth { AUTH_UNSET = 0, AUTH_EAP, AUTH_PSK, AUTH_CERT };
@@ -194,6 +199,13 @@ struct conf_tunnel_group {
 	size_t n_group_aliases;
 	int line, line_pool, line_gp, line_authn, line_remote_auth, line_local_auth,
 	    line_keepalive, line_alias;
+	/* added by conf/ */
+	char *authz_server_group;    /* authorization-server-group TAG */
+	char *acct_server_group;     /* accounting-server-group TAG */
+	char *authn_server_ifname;   /* authentication-server-group (IF) TAG */
+	char *type_name;             /* "remote-access", "ipsec-l2l", "webvpn"; NULL for the
+	                              * built-in groups, which have no type line */
+	int line_authz, line_acct, line_ikev1_psk;
 };
 
 enum conf_pw_kind {
@@ -210,12 +222,60 @@ struct conf_user {
 	unsigned privilege;
 	char *group_policy;      /* username U attributes / vpn-group-policy */
 	int line;
+	int line_group_policy;   /* added by conf/ */
 };
 
 struct conf_aaa_server_group {
 	char *name;
 	char *protocol;          /* "radius", "tacacs+", "ldap", ... */
 	int line;
+};
+
+/* aaa-server TAG [(IF)] host ADDR [KEY] [timeout N] (+ host sub-mode:
+ * key, authentication-port, accounting-port, timeout, retry-interval) */
+struct conf_aaa_server {
+	char *group;             /* the TAG of an aaa-server group */
+	char *ifname;            /* "(inside)" without the parentheses; NULL if not given */
+	uint32_t addr;
+	char *key;               /* secret: never logged */
+	unsigned auth_port;      /* 0 = protocol default (RADIUS 1645 on the ASA, TACACS+ 49) */
+	unsigned acct_port;      /* 0 = protocol default */
+	unsigned timeout_sec;    /* default 10 */
+	unsigned retry_interval_sec;   /* default 10 */
+	int line, line_key;
+};
+
+/* IKEv1 (Cisco VPN Client): crypto ikev1 policy N (ASA 8.4+), crypto isakmp
+ * policy N (ASA 7/8.0-8.3), isakmp policy N ... (PIX 6).  Oakley numbers
+ * (protocol.md 4.4): encr 1 des, 5 3des, 7 aes (+key_bits); hash 1 md5,
+ * 2 sha; auth 1 pre-share, 3 rsa-sig. */
+struct conf_ikev1_policy {
+	unsigned priority;
+	uint16_t auth;           /* default 3 (rsa-sig) on the ASA; PIX default 1 (pre-share) */
+	uint16_t encr;           /* default 5 (3des) */
+	uint16_t key_bits;       /* AES only */
+	uint16_t hash;           /* default 2 (sha) */
+	uint16_t group;          /* default 2 */
+	uint32_t lifetime_sec;   /* default 86400 */
+	int line;
+};
+
+/* PIX: isakmp key KEY address A [netmask M] [no-xauth] [no-config-mode] */
+struct conf_isakmp_key {
+	char *key;               /* secret */
+	uint32_t addr, mask;
+	bool no_xauth, no_config_mode;
+	int line;
+};
+
+/* PIX: crypto map NAME client configuration address initiate|respond,
+ *      crypto map NAME client [token] authentication TAG */
+struct conf_crypto_map_client {
+	char *name;
+	bool config_initiate;    /* push (Mode Config SET) */
+	bool config_respond;     /* pull (Mode Config REQUEST) */
+	char *authn_server_group;    /* XAUTH against this aaa-server group; NULL = none */
+	int line_config, line_authn;
 };
 
 /* A line that ravpn keeps but does not act on ("not used by ravpn"). */
@@ -259,6 +319,24 @@ struct conf {
 	char *tun_name;
 	unsigned tun_mtu;
 	unsigned refs;
+
+	/* added by conf/ */
+	struct conf_aaa_server *aaa_servers;     size_t n_aaa_servers;
+	/* IKEv1 (ASA crypto ikev1 / crypto isakmp, PIX isakmp) */
+	struct conf_ikev1_policy *ikev1_policies; size_t n_ikev1_policies;  /* sorted by priority */
+	char *ikev1_enabled_ifaces[CONF_MAX_LIST]; size_t n_ikev1_enabled;
+	int line_ikev1_enable;
+	struct conf_isakmp_key *isakmp_keys;     size_t n_isakmp_keys;
+	int isakmp_identity;                     /* 0 auto (default), 1 address, 2 hostname, 3 key-id */
+	unsigned isakmp_keepalive_threshold;     /* PIX isakmp keepalive N [R]; 0 = not set */
+	unsigned isakmp_keepalive_retry;
+	bool isakmp_nat_traversal;               /* isakmp nat-traversal [N] / crypto isakmp nat-traversal */
+	unsigned isakmp_nat_keepalive;           /* its keepalive interval, default 20 */
+	char *isakmp_client_pool;                /* PIX: isakmp client configuration address-pool local P [IF] */
+	char *isakmp_client_pool_ifname;
+	int line_isakmp_client_pool;
+	struct conf_crypto_map_client *cmap_clients; size_t n_cmap_clients;
+	int line_tun_name, line_tun_mtu;     /* tun_name NULL / tun_mtu 0: not configured */
 };
 
 #endif
