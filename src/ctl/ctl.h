@@ -11,11 +11,20 @@
 #define RAVPN_CTL_CTL_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
 
 struct loop;
 struct conf;
 struct pool_set;
 struct trustpoint_store;
+
+/* Session counters since start, kept by the IKE layer, for the Cumulative
+ * and Peak Concur columns of `show vpn-sessiondb`. */
+struct ctl_session_totals {
+	uint64_t ikev2_cumulative, ikev2_peak;
+	uint64_t ikev1_cumulative, ikev1_peak;
+};
 
 /* What the daemon lends the command handlers (read-only views). */
 struct ctl_env {
@@ -26,6 +35,10 @@ struct ctl_env {
 	 * to delete; returns the number of SAs deleted. */
 	int (*clear_ike_sa)(void *arg, unsigned tunnel_id /* 0 = all */);
 	void *arg;
+	/* Added by ctl/; optional (NULL / 0 when the daemon does not provide
+	 * them; the show then prints "-" resp. leaves the line out). */
+	void (*session_totals)(void *arg, struct ctl_session_totals *out);
+	time_t started;          /* daemon start time: show version uptime */
 };
 
 struct ctl;

@@ -1,0 +1,441 @@
+/* show vpn-sessiondb [detail] anyconnect and the summary.
+ *
+ * A session is an established IKEv2 SA with its CHILD SAs.  Like the ASA,
+ * a session has numbered tunnels: <Index>.1 the AnyConnect-Parent (the
+ * session itself), <Index>.2 the IKEv2 SA, <Index>.3... each IPsec SA.
+ * Rows are "Label        : value" pairs, the second pair at column 38
+ * (40 inside a tunnel block), as in the seed and protocol.md §3.4.
+ * Byte and packet numbers come from the CHILD SA counters that esp/ fills;
+ * they read 0 until the data plane reports. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ctl/ctl.h"
+#include "ctl/names.h"
+#include "ctl/show.h"
+
+#define ANYCONNECT_ID "*$AnyConnectClient$*"
+
+struct sess_counts {
+	uint64_t bytes_tx, bytes_rx, pkts_tx, pkts_rx, drop_tx, drop_rx;
+};
+
+static bool sess_natt(const struct ike_sa *sa)
+{
+	return sa->nat_remote || sa->nat_local;
+}
+
+static const char *ipsec_name(const struct ike_sa *sa)
+{
+	return sess_natt(sa) ? "IPsecOverNatT" : "IPsec";
+}
+
+static struct sess_counts child_counts(const struct child_sa *c)
+{
+	return (struct sess_counts){
+		.bytes_tx = c->bytes_out, .bytes_rx = c->bytes_in,
+		.pkts_tx = c->pkts_out, .pkts_rx = c->pkts_in,
+		.drop_tx = c->send_errors,
+		.drop_rx = c->pkts_decrypt_fail + c->pkts_replay + c->recv_errors,
+	};
+}
+
+static struct sess_counts sess_counts(const struct ike_sa *sa)
+{
+	struct sess_counts t = { 0 };
+	for (const struct child_sa *c = sa->children; c; c = c->next) {
+		struct sess_counts x = child_counts(c);
+		t.bytes_tx += x.bytes_tx;
+		t.bytes_rx += x.bytes_rx;
+		t.pkts_tx += x.pkts_tx;
+		t.pkts_rx += x.pkts_rx;
+		t.drop_tx += x.drop_tx;
+		t.drop_rx += x.drop_rx;
+	}
+	return t;
+}
+
+static const char *sess_user(const struct ike_sa *sa)
+{
+	if (sa->username)
+		return sa->username;
+	return sa->remote_id ? sa->remote_id : "";
+}
+
+static bool sess_is_anyconnect(const struct ike_sa *sa)
+{
+	return sa->client_version || (sa->remote_id && strcmp(sa->remote_id, ANYCONNECT_ID) == 0);
+}
+
+/* Minutes left before the idle timeout, counted from the last message the
+ * peer sent (monotonic clock). */
+static unsigned idle_left(const struct ike_sa *sa, unsigned idle_min, const struct ctl_clock *now)
+{
+	uint64_t last = sa->last_rx_ms ? sa->last_rx_ms : sa->created_ms;
+	uint64_t idle_ms = now->mono_ms > last ? now->mono_ms - last : 0;
+	uint64_t limit = (uint64_t)idle_min * 60000u;
+	return idle_ms >= limit ? 0 : (unsigned)((limit - idle_ms) / 60000u);
+}
+
+static unsigned sess_idle_min(const struct ctl_session_opts *o, const struct ike_sa *sa)
+{
+	return o->idle_min ? o->idle_min(sa, o->arg) : 30;
+}
+
+static uint64_t lifetime_left(uint32_t life, time_t created, const struct ctl_clock *now)
+{
+	uint64_t e = fmt_elapsed(created, now->wall);
+	return e >= life ? 0 : life - e;
+}
+
+static uint64_t kb_left(const struct child_sa *c)
+{
+	uint64_t used = (c->bytes_in + c->bytes_out) / 1024u;
+	return used >= c->lifetime_kb ? 0 : c->lifetime_kb - used;
+}
+
+/* "Audt Sess ID": local address, session index and login time, 24 hex
+ * digits like the ASA's. */
+static void audit_id(char *out, size_t len, const struct ike_sa *sa)
+{
+	snprintf(out, len, "%08" PRIx32 "%08" PRIx32 "%08" PRIx32,
+		 (uint32_t)ntohl(sa->local.sin_addr.s_addr), sa->session_id, (uint32_t)sa->created);
+}
+
+/* Encryption lists every encrypted tunnel (the parent has none); Hashing
+ * lists every tunnel in order, parent first: "AES192 AES256" and
+ * "none SHA1 SHA1" in the seed. */
+static void alg_lists(char *enc, size_t enc_len, char *hash, size_t hash_len,
+		      const struct ike_sa *sa)
+{
+	size_t e = 0, h = 0;
+	e += (size_t)snprintf(enc, enc_len, "%s", ctl_name_encr(sa->encr_id, sa->encr_bits)->session);
+	h += (size_t)snprintf(hash, hash_len, "none %s", ctl_name_integ(sa->integ_id)->session);
+	for (const struct child_sa *c = sa->children; c; c = c->next) {
+		if (e < enc_len)
+			e += (size_t)snprintf(enc + e, enc_len - e, " %s",
+					      ctl_name_encr(c->encr_id, c->encr_bits)->session);
+		if (h < hash_len)
+			h += (size_t)snprintf(hash + h, hash_len - h, " %s",
+					      ctl_name_integ(c->integ_id)->session);
+	}
+}
+
+/* ---- text -------------------------------------------------------------- */
+
+static void text_pair_u64(struct buf *b, const char *ind, const char *l1, uint64_t v1,
+			  const char *l2, uint64_t v2)
+{
+	char a[24], z[24];
+	snprintf(a, sizeof(a), "%" PRIu64, v1);
+	snprintf(z, sizeof(z), "%" PRIu64, v2);
+	fmt_pair(b, ind, l1, a, l2, z);
+}
+
+static void text_head(struct buf *b, const struct ike_sa *sa, bool detail,
+		      const struct ctl_clock *now)
+{
+	char user[128], gp[128], tg[128], ip1[FMT_IP_LEN], ip2[FMT_IP_LEN], idx[16], s[256], h[256];
+	struct sess_counts t = sess_counts(sa);
+	fmt_clean(user, sizeof(user), sess_user(sa));
+	fmt_clean(gp, sizeof(gp), sa->group_policy);
+	fmt_clean(tg, sizeof(tg), sa->tunnel_group);
+	snprintf(idx, sizeof(idx), "%" PRIu32, sa->session_id);
+	fmt_pair(b, "", "Username", user, "Index", idx);
+	fmt_pair(b, "", "Assigned IP", sa->assigned_addr ? fmt_ip(sa->assigned_addr, ip1) : "0.0.0.0",
+		 "Public IP", fmt_ip(ntohl(sa->remote.sin_addr.s_addr), ip2));
+	snprintf(s, sizeof(s), "IKEv2 %s AnyConnect-Parent", ipsec_name(sa));
+	fmt_pair(b, "", "Protocol", s, NULL, NULL);
+	fmt_pair(b, "", "License", "AnyConnect Premium", NULL, NULL);
+	alg_lists(s, sizeof(s), h, sizeof(h), sa);
+	fmt_pair(b, "", "Encryption", s, "Hashing", h);
+	text_pair_u64(b, "", "Bytes Tx", t.bytes_tx, "Bytes Rx", t.bytes_rx);
+	if (detail) {
+		text_pair_u64(b, "", "Pkts Tx", t.pkts_tx, "Pkts Rx", t.pkts_rx);
+		text_pair_u64(b, "", "Pkts Tx Drop", t.drop_tx, "Pkts Rx Drop", t.drop_rx);
+	}
+	fmt_pair(b, "", "Group Policy", gp, "Tunnel Group", tg);
+	fmt_login_time(s, sizeof(s), sa->created);
+	fmt_pair(b, "", "Login Time", s, NULL, NULL);
+	fmt_duration(s, sizeof(s), fmt_elapsed(sa->created, now->wall));
+	fmt_pair(b, "", "Duration", s, NULL, NULL);
+	fmt_pair(b, "", "Inactivity", "0h:00m:00s", NULL, NULL);
+	if (detail)
+		fmt_pair(b, "", "NAC Result", "Unknown", NULL, NULL);
+	fmt_pair(b, "", "VLAN Mapping", "N/A", "VLAN", "none");
+	if (!detail) {
+		audit_id(s, sizeof(s), sa);
+		fmt_pair(b, "", "Audt Sess ID", s, NULL, NULL);
+		fmt_pair(b, "", "Security Grp", "none", NULL, NULL);
+	}
+}
+
+static void text_parent(struct buf *b, const struct ike_sa *sa, unsigned idle_min,
+			const struct ctl_clock *now)
+{
+	char s[64], z[64], ver[128];
+	buf_printf(b, "\nAnyConnect-Parent:\n");
+	snprintf(s, sizeof(s), "%" PRIu32 ".1", sa->session_id);
+	fmt_pair(b, "  ", "Tunnel ID", s, NULL, NULL);
+	fmt_pair(b, "  ", "Public IP", fmt_ip(ntohl(sa->remote.sin_addr.s_addr), s), NULL, NULL);
+	fmt_pair(b, "  ", "Encryption", "none", "Auth Mode", ctl_name_auth_mode(sa->auth_verify));
+	snprintf(s, sizeof(s), "%u Minutes", idle_min);
+	snprintf(z, sizeof(z), "%u Minutes", idle_left(sa, idle_min, now));
+	fmt_pair(b, "  ", "Idle Time Out", s, "Idle TO Left", z);
+	if (sess_is_anyconnect(sa))
+		fmt_pair(b, "  ", "Client Type", "AnyConnect", NULL, NULL);
+	if (sa->client_version) {
+		fmt_clean(ver, sizeof(ver), sa->client_version);
+		fmt_pair(b, "  ", "Client Ver", ver, NULL, NULL);
+	}
+}
+
+static void text_ikev2(struct buf *b, const struct ike_sa *sa, const struct ctl_clock *now)
+{
+	char s[64], z[64];
+	buf_printf(b, "\nIKEv2:\n");
+	snprintf(s, sizeof(s), "%" PRIu32 ".2", sa->session_id);
+	fmt_pair(b, "  ", "Tunnel ID", s, NULL, NULL);
+	text_pair_u64(b, "  ", "UDP Src Port", ntohs(sa->remote.sin_port), "UDP Dst Port",
+		      ntohs(sa->local.sin_port));
+	fmt_pair(b, "  ", "Rem Auth Mode", ctl_name_auth_mode(sa->auth_verify), NULL, NULL);
+	fmt_pair(b, "  ", "Loc Auth Mode", ctl_name_auth_mode(sa->auth_sign), NULL, NULL);
+	fmt_pair(b, "  ", "Encryption", ctl_name_encr(sa->encr_id, sa->encr_bits)->session,
+		 "Hashing", ctl_name_integ(sa->integ_id)->session);
+	snprintf(s, sizeof(s), "%" PRIu32 " Seconds", sa->lifetime_sec);
+	snprintf(z, sizeof(z), "%" PRIu64 " Seconds",
+		 lifetime_left(sa->lifetime_sec, sa->created, now));
+	fmt_pair(b, "  ", "Rekey Int (T)", s, "Rekey Left(T)", z);
+	snprintf(s, sizeof(s), "%u", sa->dh_group);
+	fmt_pair(b, "  ", "PRF", ctl_name_prf(sa->prf_id), "D/H Group", s);
+	fmt_pair(b, "  ", "Filter Name", "", NULL, NULL);
+}
+
+static void text_ipsec(struct buf *b, const struct ike_sa *sa, const struct child_sa *c,
+		       unsigned n, unsigned idle_min, const struct ctl_clock *now)
+{
+	char s[64], z[64];
+	struct sess_counts t = child_counts(c);
+	buf_printf(b, "\n%s:\n", ipsec_name(sa));
+	snprintf(s, sizeof(s), "%" PRIu32 ".%u", sa->session_id, n);
+	fmt_pair(b, "  ", "Tunnel ID", s, NULL, NULL);
+	show_ident(s, sizeof(s), &c->local_ts);
+	fmt_pair(b, "  ", "Local Addr", s, NULL, NULL);
+	show_ident(s, sizeof(s), &c->remote_ts);
+	fmt_pair(b, "  ", "Remote Addr", s, NULL, NULL);
+	fmt_pair(b, "  ", "Encryption", ctl_name_encr(c->encr_id, c->encr_bits)->session, "Hashing",
+		 ctl_name_integ(c->integ_id)->session);
+	if (c->pfs_group) {
+		snprintf(s, sizeof(s), "%u", c->pfs_group);
+		fmt_pair(b, "  ", "Encapsulation", "Tunnel", "PFS Group", s);
+	} else {
+		fmt_pair(b, "  ", "Encapsulation", "Tunnel", NULL, NULL);
+	}
+	snprintf(s, sizeof(s), "%" PRIu32 " Seconds", c->lifetime_sec);
+	snprintf(z, sizeof(z), "%" PRIu64 " Seconds",
+		 lifetime_left(c->lifetime_sec, c->created, now));
+	fmt_pair(b, "  ", "Rekey Int (T)", s, "Rekey Left(T)", z);
+	if (c->lifetime_kb) {
+		snprintf(s, sizeof(s), "%" PRIu64 " K-Bytes", c->lifetime_kb);
+		snprintf(z, sizeof(z), "%" PRIu64 " K-Bytes", kb_left(c));
+		fmt_pair(b, "  ", "Rekey Int (D)", s, "Rekey Left(D)", z);
+	}
+	snprintf(s, sizeof(s), "%u Minutes", idle_min);
+	snprintf(z, sizeof(z), "%u Minutes", idle_left(sa, idle_min, now));
+	fmt_pair(b, "  ", "Idle Time Out", s, "Idle TO Left", z);
+	text_pair_u64(b, "  ", "Bytes Tx", t.bytes_tx, "Bytes Rx", t.bytes_rx);
+	text_pair_u64(b, "  ", "Pkts Tx", t.pkts_tx, "Pkts Rx", t.pkts_rx);
+}
+
+static void text_tunnels(struct buf *b, const struct ike_sa *sa, unsigned idle_min,
+			 const struct ctl_clock *now)
+{
+	buf_printf(b, "\nIKEv2 Tunnels: 1\n%s Tunnels: %zu\nAnyConnect-Parent Tunnels: 1\n",
+		   ipsec_name(sa), show_child_count(sa));
+	text_parent(b, sa, idle_min, now);
+	text_ikev2(b, sa, now);
+	unsigned n = 3;
+	for (const struct child_sa *c = sa->children; c; c = c->next)
+		text_ipsec(b, sa, c, n++, idle_min, now);
+}
+
+void show_sessions_text(struct buf *b, const struct ctl_sa_list *l,
+			const struct ctl_session_opts *o, const struct ctl_clock *now)
+{
+	bool any = false;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct ike_sa *sa = l->sa[i];
+		if (!show_session_listed(sa, IKE_V2))
+			continue;
+		if (!any)
+			buf_printf(b, "Session Type: AnyConnect%s\n", o->detail ? " Detailed" : "");
+		any = true;
+		buf_put_u8(b, '\n');
+		text_head(b, sa, o->detail, now);
+		if (o->detail)
+			text_tunnels(b, sa, sess_idle_min(o, sa), now);
+	}
+	if (!any)
+		buf_printf(b, "INFO: There are presently no active sessions\n");
+}
+
+/* ---- JSON -------------------------------------------------------------- */
+
+static void json_counts(struct json *j, const struct sess_counts *t, bool drops)
+{
+	json_u64(j, "bytes_tx", t->bytes_tx);
+	json_u64(j, "bytes_rx", t->bytes_rx);
+	json_u64(j, "pkts_tx", t->pkts_tx);
+	json_u64(j, "pkts_rx", t->pkts_rx);
+	if (drops) {
+		json_u64(j, "pkts_tx_drop", t->drop_tx);
+		json_u64(j, "pkts_rx_drop", t->drop_rx);
+	}
+}
+
+static void json_algs(struct json *j, const struct ike_sa *sa)
+{
+	json_arr_open(j, "encryption");
+	json_str(j, NULL, ctl_name_encr(sa->encr_id, sa->encr_bits)->session);
+	for (const struct child_sa *c = sa->children; c; c = c->next)
+		json_str(j, NULL, ctl_name_encr(c->encr_id, c->encr_bits)->session);
+	json_arr_close(j);
+	json_arr_open(j, "hashing");
+	json_str(j, NULL, "none");
+	json_str(j, NULL, ctl_name_integ(sa->integ_id)->session);
+	for (const struct child_sa *c = sa->children; c; c = c->next)
+		json_str(j, NULL, ctl_name_integ(c->integ_id)->session);
+	json_arr_close(j);
+}
+
+static void json_head(struct json *j, const struct ike_sa *sa, bool detail,
+		      const struct ctl_clock *now)
+{
+	char ip[FMT_IP_LEN], s[64];
+	struct sess_counts t = sess_counts(sa);
+	json_str(j, "username", sess_user(sa));
+	json_u64(j, "index", sa->session_id);
+	json_str(j, "assigned_ip", fmt_ip(sa->assigned_addr, ip));
+	json_str(j, "public_ip", fmt_ip(ntohl(sa->remote.sin_addr.s_addr), ip));
+	json_arr_open(j, "protocol");
+	json_str(j, NULL, "IKEv2");
+	json_str(j, NULL, ipsec_name(sa));
+	json_str(j, NULL, "AnyConnect-Parent");
+	json_arr_close(j);
+	json_str(j, "license", "AnyConnect Premium");
+	json_algs(j, sa);
+	json_counts(j, &t, detail);
+	json_str(j, "group_policy", sa->group_policy ? sa->group_policy : "");
+	json_str(j, "tunnel_group", sa->tunnel_group ? sa->tunnel_group : "");
+	json_i64(j, "login_time", (int64_t)sa->created);
+	fmt_login_time(s, sizeof(s), sa->created);
+	json_str(j, "login_time_text", s);
+	json_u64(j, "duration", fmt_elapsed(sa->created, now->wall));
+	json_u64(j, "inactivity", 0);
+	if (detail)
+		json_str(j, "nac_result", "Unknown");
+	json_str(j, "vlan_mapping", "N/A");
+	json_str(j, "vlan", "none");
+	if (!detail) {
+		audit_id(s, sizeof(s), sa);
+		json_str(j, "audt_sess_id", s);
+		json_str(j, "security_grp", "none");
+	}
+}
+
+static void json_parent(struct json *j, const struct ike_sa *sa, unsigned idle_min,
+			const struct ctl_clock *now)
+{
+	char s[32];
+	json_obj_open(j, "anyconnect_parent");
+	snprintf(s, sizeof(s), "%" PRIu32 ".1", sa->session_id);
+	json_str(j, "tunnel_id", s);
+	json_str(j, "public_ip", fmt_ip(ntohl(sa->remote.sin_addr.s_addr), s));
+	json_str(j, "encryption", "none");
+	json_str(j, "auth_mode", ctl_name_auth_mode(sa->auth_verify));
+	json_u64(j, "idle_time_out", idle_min);
+	json_u64(j, "idle_to_left", idle_left(sa, idle_min, now));
+	json_str(j, "client_type", sess_is_anyconnect(sa) ? "AnyConnect" : NULL);
+	json_str(j, "client_ver", sa->client_version);
+	json_obj_close(j);
+}
+
+static void json_ikev2(struct json *j, const struct ike_sa *sa, const struct ctl_clock *now)
+{
+	char s[32];
+	json_obj_open(j, "ikev2");
+	snprintf(s, sizeof(s), "%" PRIu32 ".2", sa->session_id);
+	json_str(j, "tunnel_id", s);
+	json_u64(j, "udp_src_port", ntohs(sa->remote.sin_port));
+	json_u64(j, "udp_dst_port", ntohs(sa->local.sin_port));
+	json_str(j, "rem_auth_mode", ctl_name_auth_mode(sa->auth_verify));
+	json_str(j, "loc_auth_mode", ctl_name_auth_mode(sa->auth_sign));
+	json_str(j, "encryption", ctl_name_encr(sa->encr_id, sa->encr_bits)->session);
+	json_str(j, "hashing", ctl_name_integ(sa->integ_id)->session);
+	json_u64(j, "rekey_int_t", sa->lifetime_sec);
+	json_u64(j, "rekey_left_t", lifetime_left(sa->lifetime_sec, sa->created, now));
+	json_str(j, "prf", ctl_name_prf(sa->prf_id));
+	json_u64(j, "dh_group", sa->dh_group);
+	json_str(j, "filter_name", "");
+	json_obj_close(j);
+}
+
+static void json_ipsec(struct json *j, const struct ike_sa *sa, const struct child_sa *c,
+		       unsigned n, unsigned idle_min, const struct ctl_clock *now)
+{
+	char s[64];
+	struct sess_counts t = child_counts(c);
+	json_obj_open(j, NULL);
+	snprintf(s, sizeof(s), "%" PRIu32 ".%u", sa->session_id, n);
+	json_str(j, "tunnel_id", s);
+	json_str(j, "type", ipsec_name(sa));
+	show_ident(s, sizeof(s), &c->local_ts);
+	json_str(j, "local_addr", s);
+	show_ident(s, sizeof(s), &c->remote_ts);
+	json_str(j, "remote_addr", s);
+	json_str(j, "encryption", ctl_name_encr(c->encr_id, c->encr_bits)->session);
+	json_str(j, "hashing", ctl_name_integ(c->integ_id)->session);
+	json_str(j, "encapsulation", "Tunnel");
+	json_u64(j, "pfs_group", c->pfs_group);
+	json_u64(j, "rekey_int_t", c->lifetime_sec);
+	json_u64(j, "rekey_left_t", lifetime_left(c->lifetime_sec, c->created, now));
+	json_u64(j, "rekey_int_d", c->lifetime_kb);
+	json_u64(j, "rekey_left_d", kb_left(c));
+	json_u64(j, "idle_time_out", idle_min);
+	json_u64(j, "idle_to_left", idle_left(sa, idle_min, now));
+	json_counts(j, &t, false);
+	json_obj_close(j);
+}
+
+static void json_tunnels(struct json *j, const struct ike_sa *sa, unsigned idle_min,
+			 const struct ctl_clock *now)
+{
+	json_parent(j, sa, idle_min, now);
+	json_ikev2(j, sa, now);
+	json_arr_open(j, "ipsec");
+	unsigned n = 3;
+	for (const struct child_sa *c = sa->children; c; c = c->next)
+		json_ipsec(j, sa, c, n++, idle_min, now);
+	json_arr_close(j);
+}
+
+void show_sessions_json(struct json *j, const struct ctl_sa_list *l,
+			const struct ctl_session_opts *o, const struct ctl_clock *now)
+{
+	json_obj_open(j, NULL);
+	json_str(j, "session_type", o->detail ? "AnyConnect Detailed" : "AnyConnect");
+	json_arr_open(j, "sessions");
+	for (size_t i = 0; i < l->n; i++) {
+		const struct ike_sa *sa = l->sa[i];
+		if (!show_session_listed(sa, IKE_V2))
+			continue;
+		json_obj_open(j, NULL);
+		json_head(j, sa, o->detail, now);
+		if (o->detail)
+			json_tunnels(j, sa, sess_idle_min(o, sa), now);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+	json_obj_close(j);
+}
