@@ -424,6 +424,38 @@ static void algid_parser_accepts_equivalents_and_refuses_others(void)
 	T_EQ_INT(crypto_sig_from_algid(NULL, 0, &s), -1);
 }
 
+/* Network input: every single-byte change and every length of every blob
+ * we know must parse without reading outside the buffer (ASan watches) and
+ * give either -1 or a valid scheme. */
+static void algid_parser_survives_mutated_input(void)
+{
+	unsigned bad = 0, ok = 0;
+	for (enum crypto_sig s0 = SIG_RSA_PKCS1_SHA1; s0 <= SIG_ECDSA_SHA512; s0++) {
+		size_t n = 0;
+		const uint8_t *der = crypto_sig_algid(s0, &n);
+		if (!der)
+			continue;
+		for (size_t pos = 0; pos < n; pos++) {
+			for (unsigned v = 0; v < 256; v++) {
+				uint8_t *m = malloc(n);    /* exact size, so ASan sees overreads */
+				memcpy(m, der, n);
+				m[pos] = (uint8_t)v;
+				enum crypto_sig s = SIG_ECDSA_SHA512 + 1;
+				int rc = crypto_sig_from_algid(m, n, &s);
+				if (rc == 0) {
+					ok++;
+					T_CHECK(s <= SIG_ECDSA_SHA512);
+				} else {
+					bad++;
+					T_EQ_INT(rc, -1);
+				}
+				free(m);
+			}
+		}
+	}
+	T_CHECK(ok >= 8 && bad > ok);
+}
+
 int main(void)
 {
 	if (crypto_init() != 0 || !mkdtemp(tmpdir)) {
@@ -453,6 +485,7 @@ int main(void)
 	T_RUN(algid_round_trips_for_every_scheme);
 	T_RUN(algid_encodings_are_the_published_der);
 	T_RUN(algid_parser_accepts_equivalents_and_refuses_others);
+	T_RUN(algid_parser_survives_mutated_input);
 	crypto_cert_free(rsa_cert);
 	crypto_cert_free(ec_cert);
 	crypto_cert_free(other_cert);
