@@ -50,7 +50,8 @@ const struct crypto_encr *crypto_encr_ikev2(uint16_t id, uint16_t key_bits);
 const struct crypto_encr *crypto_encr_ikev1(uint16_t oakley_id, uint16_t key_bits);
 const struct crypto_encr *crypto_encr_ikev1_esp(uint16_t esp_id, uint16_t key_bits);
 const struct crypto_encr *crypto_encr_by_name(const char *name, uint16_t key_bits);
-/* Iterate the registry: i = 0.. until NULL. */
+/* Iterate the registry: i = 0.. until NULL (preference order, strongest
+ * first; the integ, prf and DH tables below are ordered the same way). */
 const struct crypto_encr *crypto_encr_at(size_t i);
 
 /* A prepared cipher context: created once per SA direction, reused for
@@ -66,9 +67,10 @@ void crypto_cipher_free(struct crypto_cipher *c);
 /* CBC (no padding done here; len multiple of block_len).  in == out allowed. */
 int crypto_cipher_cbc(struct crypto_cipher *c, const uint8_t *iv,
 		      const uint8_t *in, uint8_t *out, size_t len) WUR;
-/* AEAD (GCM): nonce = salt (from the key) || iv (iv_len bytes).
- * seal: writes len bytes to out and icv_len bytes to tag.
- * open: returns -1 if the tag does not verify (out then undefined). */
+/* AEAD (GCM, ChaCha20-Poly1305): nonce = salt (from the key) || iv (iv_len
+ * bytes).  seal (encrypt context): writes len bytes to out and icv_len bytes
+ * to tag.  open (decrypt context): returns -1 if the tag does not verify
+ * (out then undefined).  in == out allowed. */
 int crypto_aead_seal(struct crypto_cipher *c, const uint8_t *iv,
 		     const uint8_t *aad, size_t aad_len,
 		     const uint8_t *in, uint8_t *out, size_t len, uint8_t *tag) WUR;
@@ -90,7 +92,9 @@ const struct crypto_integ *crypto_integ_ikev2(uint16_t id);
 const struct crypto_integ *crypto_integ_ikev1_esp(uint16_t auth_alg);
 const struct crypto_integ *crypto_integ_at(size_t i);
 
-struct crypto_mac;           /* prepared HMAC context, keyed once */
+/* Prepared HMAC context, keyed once (key_len must be i->key_len); per call
+ * no allocation.  Not thread-safe: one per direction. */
+struct crypto_mac;
 struct crypto_mac *crypto_mac_new(const struct crypto_integ *i, const uint8_t *key, size_t key_len);
 void crypto_mac_free(struct crypto_mac *m);
 /* Truncated ICV (icv_len bytes) over the concatenation of up to two parts. */
@@ -112,12 +116,14 @@ struct crypto_prf {
 const struct crypto_prf *crypto_prf_ikev2(uint16_t id);
 const struct crypto_prf *crypto_prf_ikev1(uint16_t hash_attr);
 const struct crypto_prf *crypto_prf_at(size_t i);
-/* prf(key, data) with data given as up to 4 parts (NULL/0 to skip). */
+/* prf(key, data) with data given as up to 4 parts (NULL/0 to skip); out
+ * receives p->out_len bytes.  Control plane: allocates per call. */
 int crypto_prf(const struct crypto_prf *p, const uint8_t *key, size_t key_len,
 	       const uint8_t *d1, size_t l1, const uint8_t *d2, size_t l2,
 	       const uint8_t *d3, size_t l3, const uint8_t *d4, size_t l4,
 	       uint8_t *out) WUR;
-/* RFC 7296 §2.13 prf+ : T1 = prf(K, S | 0x01), Tn = prf(K, Tn-1 | S | n). */
+/* RFC 7296 §2.13 prf+ : T1 = prf(K, S | 0x01), Tn = prf(K, Tn-1 | S | n);
+ * at most 255 * p->out_len bytes. */
 int crypto_prf_plus(const struct crypto_prf *p, const uint8_t *key, size_t key_len,
 		    const uint8_t *seed, size_t seed_len, uint8_t *out, size_t out_len) WUR;
 
