@@ -103,6 +103,9 @@ enum v2_verdict v2_auth_complete(struct v2_ctx *c)
 	c->next = IKE_STATE_ESTABLISHED;
 	sa->last_rx_ms = loop_now_ms();
 	c->eng->st.sa_established++;
+	v->up = true;
+	if (++c->eng->st.sessions_up > c->eng->st.sessions_peak)
+		c->eng->st.sessions_peak = c->eng->st.sessions_up;
 	log_up(sa);
 	v2_log(sa, 1, "IKE SA established (%u ms since IKE_SA_INIT)",
 	       (unsigned)(loop_now_ms() - sa->created_ms));

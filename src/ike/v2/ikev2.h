@@ -31,6 +31,7 @@ struct ikev2_stats {
 	uint64_t tx_messages, tx_fragments;
 	uint64_t sa_init, sa_established, sa_failed, cookies_sent, invalid_ke_sent;
 	uint64_t no_proposal, auth_failed;
+	uint64_t sessions_up, sessions_peak;      /* established sessions now / at most */
 };
 
 struct ikev2;

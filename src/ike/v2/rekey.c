@@ -166,6 +166,8 @@ static enum v2_verdict rekey_ike(struct v2_ctx *c, const struct ikev2_proposal *
 	v2_sa_set_state(ns, IKE_STATE_ESTABLISHED);
 	ns->created_ms = loop_now_ms();   /* the lifetime counts from the rekey */
 	sa->rekeyed_to = ns->serial;
+	v2_of(ns)->up = c->v->up;          /* the session moves to the new SA */
+	c->v->up = false;
 	struct ikev2_proposal rp = { .num = ch.proposal_num, .protocol = IKEV2_PROTO_IKE,
 				     .spi_size = 8 };
 	for (int i = 0; i < 8; i++)

@@ -284,6 +284,9 @@ void v2_sa_destroy(struct ike_sa *sa, const char *reason, bool log)
 		log_down(sa, reason ? reason : "Unknown");
 	else if (log && sa->state == IKE_STATE_DELETING && sa->disconnect_reason)
 		log_down(sa, sa->disconnect_reason);
+	if (v->up && e->st.sessions_up)
+		e->st.sessions_up--;
+	v->up = false;
 	v2_release_lease(sa);
 	while (sa->children) {
 		struct child_sa *c = sa->children;

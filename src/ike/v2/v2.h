@@ -118,6 +118,7 @@ struct v2_sa {
 	uint64_t deadline_ms;                   /* not established by then: drop */
 	uint64_t last_dpd_ms;
 	uint32_t dpd_misses;
+	bool up;                                /* counted in sessions_up */
 };
 
 static inline struct v2_sa *v2_of(const struct ike_sa *sa)
