@@ -71,8 +71,9 @@ static int lease(struct v2_ctx *c, const struct conf_group_policy *gp)
 	char ip[INET_ADDRSTRLEN];
 	log_event(SEV_INFO, 737006, "IPAA: Session=0x%08x, Local pool request succeeded for "
 		  "tunnel-group '%s'", sa->session_id, tg->name);
-	log_event(SEV_INFO, 737026, "IPAA: Session=0x%08x, Client assigned %s from local pool %s",
-		  sa->session_id, v2_ip_str(addr, ip, sizeof(ip)), sa->pool_name);
+	/* 737026 "Client assigned" is logged by the pool itself. */
+	v2_log(sa, 2, "IPAA: Client assigned %s from local pool %s", v2_ip_str(addr, ip, sizeof(ip)),
+	       sa->pool_name);
 	return 0;
 }
 

@@ -57,6 +57,8 @@ enum v2_verdict v2_eap_continue(struct v2_ctx *c)
 		v2_log(sa, 1, "%s", why);
 		c->eng->st.auth_failed++;
 		c->close_reason = "EAP failure";
+		/* §2.21.2: the EAP-Failure travels with N(AUTHENTICATION_FAILED) */
+		ikev2_w_notify(c->w, 0, NULL, 0, IKEV2_N_AUTHENTICATION_FAILED, NULL, 0);
 		return V2_REPLY_CLOSE;          /* the EAP-Failure goes out, then the SA goes */
 	}
 	a->msk_len = sizeof(a->msk);

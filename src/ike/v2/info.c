@@ -65,10 +65,19 @@ enum v2_verdict v2_info_request(struct v2_ctx *c)
 	}
 	if (n_ours)
 		ikev2_w_delete(c->w, IKEV2_PROTO_ESP, 4, ours, (uint16_t)n_ours);
+	bool error = false;
 	for (unsigned i = 0; i < in->n_notify; i++) {
 		const char *name = ikev2_notify_name(in->notify[i].type);
 		v2_log(sa, 2, "INFORMATIONAL: N(%s%s%u)", name ? name : "", name ? " " : "",
 		       in->notify[i].type);
+		error |= in->notify[i].type < 16384;
+	}
+	/* An error notify before the SA is up ends the negotiation (strongSwan
+	 * sends N(AUTHENTICATION_FAILED) this way when it rejects our EAP). */
+	if (error && sa->state != IKE_STATE_ESTABLISHED && sa->state != IKE_STATE_REKEYED) {
+		v2_log(sa, 1, "peer aborted the negotiation with an error notify");
+		c->close_reason = "Peer aborted";
+		return V2_REPLY_CLOSE;
 	}
 	if (!in->n_delete && !in->n_notify)
 		v2_log(sa, 4, "liveness check from the peer answered");

@@ -215,10 +215,10 @@ void v2_release_lease(struct ike_sa *sa)
 	struct v2_sa *v = v2_of(sa);
 	char ip[INET_ADDRSTRLEN];
 	struct pool_set *ps = v2_pools(v->eng);
-	if (ps && pool_release(ps, sa->assigned_addr) == 0)
-		log_event(SEV_INFO, 737016, "IPAA: Session=0x%08x, Freeing local pool %s address %s",
-			  sa->session_id, sa->pool_name ? sa->pool_name : "?",
-			  v2_ip_str(sa->assigned_addr, ip, sizeof(ip)));
+	if (ps && pool_release(ps, sa->assigned_addr) == 0)   /* the pool logs 737016 */
+		v2_log(sa, 2, "IPAA: released %s to local pool %s",
+		       v2_ip_str(sa->assigned_addr, ip, sizeof(ip)),
+		       sa->pool_name ? sa->pool_name : "?");
 	else
 		log_msg(SEV_WARNING, "session 0x%08x: address %s was not leased at release",
 			sa->session_id, v2_ip_str(sa->assigned_addr, ip, sizeof(ip)));
