@@ -193,6 +193,7 @@ static void write_maps(struct buf *b, const struct conf *c)
 		}
 		if (e->pfs_group) {
 			dyn_prefix(b, e);
+			buf_printf(b, " pfs");
 			kw(b, &kw_pfs_group, e->pfs_group, 0);
 			buf_printf(b, "\n");
 		}
