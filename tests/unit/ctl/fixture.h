@@ -17,14 +17,14 @@
 /* 22:06:24 UTC Mon Apr 22 2013, the seed's login time. */
 #define SEED_LOGIN 1366668384
 
-static struct sockaddr_in fx_addr(const char *ip, uint16_t port)
+static inline struct sockaddr_in fx_addr(const char *ip, uint16_t port)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
 	inet_pton(AF_INET, ip, &a.sin_addr);
 	return a;
 }
 
-static void fx_seed_child(struct child_sa *c)
+static inline void fx_seed_child(struct child_sa *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->spi_in = 0x30b848a4;
@@ -43,7 +43,7 @@ static void fx_seed_child(struct child_sa *c)
 	c->dynmap_seq = 1000;
 }
 
-static void fx_seed_sa(struct ike_sa *sa, struct child_sa *c)
+static inline void fx_seed_sa(struct ike_sa *sa, struct child_sa *c)
 {
 	memset(sa, 0, sizeof(*sa));
 	fx_seed_child(c);
@@ -83,14 +83,14 @@ static void fx_seed_sa(struct ike_sa *sa, struct child_sa *c)
 }
 
 /* NUL-terminated view of a buffer (the buffer keeps ownership). */
-static const char *fx_str(struct buf *b)
+static inline const char *fx_str(struct buf *b)
 {
 	buf_put_u8(b, '\0');
 	b->len--;
 	return (const char *)b->data;
 }
 
-static void fx_first_diff(const char *got, const char *want)
+static inline void fx_first_diff(const char *got, const char *want)
 {
 	int line = 1;
 	const char *g = got, *w = want;
