@@ -52,33 +52,36 @@ static char *answer_error(const char *text, bool json)
 	return finish(&ans);
 }
 
-static char *answer_ok(struct buf *out, bool json)
+/* The output buffer starts with the "0\n" status line already in place,
+ * so that a large answer (a show over 100k SAs) is never copied. */
+static char *run_matched(const struct ctl_node *node, struct ctl_cmd *cmd)
+{
+	struct buf out;
+	buf_init(&out);
+	buf_put(&out, "0\n", 2);
+	cmd->out = &out;
+	json_init(&cmd->j, &out);
+	int rc = node->run(cmd);
+	if (out.oom || rc != 0) {
+		bool oom = out.oom;
+		buf_free(&out);
+		if (oom)
+			return answer_error("% Out of memory", cmd->json);
+		return answer_error(cmd->err[0] ? cmd->err : "% Command failed", cmd->json);
+	}
+	if (cmd->json && out.len > 2 && out.data[out.len - 1] != '\n')
+		buf_put_u8(&out, '\n');
+	return finish(&out);
+}
+
+/* Help text (never JSON: "?" is for people at a terminal). */
+static char *answer_help(const struct buf *msg)
 {
 	struct buf ans;
 	buf_init(&ans);
 	buf_printf(&ans, "0\n");
-	buf_put(&ans, out->data, out->len);
-	if (json && out->len && out->data[out->len - 1] != '\n')
-		buf_put_u8(&ans, '\n');
+	buf_put(&ans, msg->data, msg->len);
 	return finish(&ans);
-}
-
-static char *run_matched(const struct ctl_node *node, struct ctl_cmd *cmd)
-{
-	struct buf out;
-	char *ans;
-	buf_init(&out);
-	cmd->out = &out;
-	json_init(&cmd->j, &out);
-	int rc = node->run(cmd);
-	if (out.oom)
-		ans = answer_error("% Out of memory", cmd->json);
-	else if (rc != 0)
-		ans = answer_error(cmd->err[0] ? cmd->err : "% Command failed", cmd->json);
-	else
-		ans = answer_ok(&out, cmd->json);
-	buf_free(&out);
-	return ans;
 }
 
 static char *run_words(const struct ctl_node *root, char **words, size_t n, struct ctl_cmd *cmd)
@@ -94,11 +97,14 @@ static char *run_words(const struct ctl_node *root, char **words, size_t n, stru
 		ctl_help(&msg, &m);
 	else
 		ctl_match_error(&msg, &m, words, n);
+	if (m.status == CTL_MATCH_HELP && !msg.oom) {
+		ans = answer_help(&msg);
+		buf_free(&msg);
+		return ans;
+	}
 	buf_put_u8(&msg, '\0');
 	if (msg.oom)
 		ans = answer_error("% Out of memory", cmd->json);
-	else if (m.status == CTL_MATCH_HELP)
-		ans = answer_ok(&(struct buf){ msg.data, msg.len - 1, msg.cap, false }, false);
 	else
 		ans = answer_error((char *)msg.data, cmd->json);
 	buf_free(&msg);
