@@ -2,6 +2,7 @@
  * configuration, pools, trustpoints and the SA table) and the control
  * socket end to end: a server on an event loop, a client in a thread. */
 #include <errno.h>
+#include <ftw.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -433,10 +434,17 @@ static void socket_streams_large_answers(void)
 	free(cs);
 }
 
+static char state_dir[] = "/tmp/ravpn-ctl-test-XXXXXX";
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	return remove(path);
+}
+
 static int setup(void)
 {
 	struct conf_diags d = { 0 };
-	char dir[] = "/tmp/ravpn-ctl-test-XXXXXX";
+	char *dir = state_dir;
 	if (crypto_init() < 0)
 		return -1;
 	conf = conf_parse(config_text, sizeof(config_text) - 1, "test.conf", &d);
@@ -476,5 +484,6 @@ int main(void)
 	trustpoints_free(&tps);
 	pool_set_free(pools);
 	conf_unref(conf);
+	nftw(state_dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
 	T_DONE();
 }
