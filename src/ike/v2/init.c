@@ -275,6 +275,13 @@ enum v2_verdict v2_init_request(struct v2_ctx *c)
 	       ikev2_transform_name(IKEV2_TRANS_PRF, sa->prf_id),
 	       sa->integ_id ? ikev2_transform_name(IKEV2_TRANS_INTEG, sa->integ_id) : "(AEAD)",
 	       ikev2_transform_name(IKEV2_TRANS_DH, sa->dh_group));
+	if (log_debug_on(LOG_IKEV2, 4)) {
+		struct ikev2_msg *dm = calloc(1, sizeof(*dm));
+		struct ikev2_parse_err err;
+		if (dm && ikev2_parse_message(b.data, b.len, dm, &err) == 0)
+			v2_dump(sa, dm, true);
+		free(dm);
+	}
 	v2_send_dgrams(c->eng, &v->reply, &p->to, &p->from);
 	v2_sa_schedule(sa);
 	buf_free(&b);

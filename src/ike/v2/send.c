@@ -36,25 +36,38 @@ static uint32_t be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* Debug view of what we are about to protect. */
-static void dump_plain(struct ike_sa *sa, const struct buf *b, size_t sk_off, size_t plain_off)
+/* Debug view of what we are about to protect: parsed before sealing,
+ * printed once the length is known. */
+static struct ikev2_msg *parse_plain(struct ike_sa *sa, const struct buf *b, size_t sk_off,
+				     size_t plain_off)
 {
 	if (!log_debug_on(LOG_IKEV2, 4))
-		return;
+		return NULL;
 	struct ikev2_msg *m = calloc(1, sizeof(*m));
 	struct ikev2_parse_err err;
 	if (!m)
-		return;
+		return NULL;
 	if (ikev2_parse_chain(b->data[sk_off], b->data + plain_off, b->len - plain_off, m,
-			      &err) == 0) {
-		m->hdr.spi_i = sa->spi_i;
-		m->hdr.spi_r = sa->spi_r;
-		m->hdr.exchange = b->data[18];
-		m->hdr.flags = b->data[19];
-		m->hdr.msg_id = be32(b->data + 20);
-		m->hdr.version = b->data[17];
-		v2_dump(sa, m, true);
+			      &err) < 0) {
+		free(m);
+		return NULL;
 	}
+	m->hdr.spi_i = sa->spi_i;
+	m->hdr.spi_r = sa->spi_r;
+	m->hdr.next_payload = IKEV2_PL_SK;
+	m->hdr.version = b->data[17];
+	m->hdr.exchange = b->data[18];
+	m->hdr.flags = b->data[19];
+	m->hdr.msg_id = be32(b->data + 20);
+	return m;
+}
+
+static void dump_sent(struct ike_sa *sa, struct ikev2_msg *m, size_t len)
+{
+	if (!m)
+		return;
+	m->hdr.length = (uint32_t)len;
+	v2_dump(sa, m, true);
 	free(m);
 }
 
@@ -70,15 +83,18 @@ int v2_send_protected(struct ike_sa *sa, struct buf *b, size_t sk_off,
 	size_t iv = v->sk.encr->iv_len;
 	size_t plain_off = sk_off + IKE_SK_HDR + iv;
 	size_t n = b->len - plain_off;
-	dump_plain(sa, b, sk_off, plain_off);
+	struct ikev2_msg *dm = parse_plain(sa, b, sk_off, plain_off);
 	size_t marker = ntohs(from->sin_port) == ike_io_port(e->io, true) ? 4 : 0;
 	size_t wire = sk_off + ike_sk_overhead(&v->sk, IKE_SK_HDR, n) + n;
 	if (v->peer_frag && wire + 28 + marker > IKE_FRAG_DATAGRAM) {
-		if (dgrams_alloc(&d, IKE_FRAG_MAX) < 0)
+		if (dgrams_alloc(&d, IKE_FRAG_MAX) < 0) {
+			free(dm);
 			return -1;
+		}
 		int nf = ike_frag_build(&v->sk, b->data, b->data[sk_off], b->data + plain_off, n,
 					IKE_FRAG_DATAGRAM, marker, d.d, d.n);
 		if (nf < 0) {
+			free(dm);
 			v2_dgrams_free(&d);
 			v2_log(sa, 1, "cannot fragment a %zu-byte message", wire);
 			return -1;
@@ -89,10 +105,14 @@ int v2_send_protected(struct ike_sa *sa, struct buf *b, size_t sk_off,
 		e->st.tx_fragments += (uint64_t)nf;
 		v2_log(sa, 3, "message of %zu bytes sent as %d fragments", wire, nf);
 	} else {
-		if (ike_sk_seal(&v->sk, b, 0, sk_off, IKE_SK_HDR) < 0 || dgrams_alloc(&d, 1) < 0)
+		if (ike_sk_seal(&v->sk, b, 0, sk_off, IKE_SK_HDR) < 0 || dgrams_alloc(&d, 1) < 0) {
+			free(dm);
 			return -1;
+		}
 		buf_put(&d.d[0], b->data, b->len);
+		wire = b->len;
 	}
+	dump_sent(sa, dm, wire);
 	int rc = v2_send_dgrams(e, &d, from, to);
 	if (keep) {
 		v2_dgrams_free(keep);
