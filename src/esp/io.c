@@ -1,0 +1,762 @@
+/* ESP workers: one thread per core, each with its TUN queue, its UDP 4500
+ * socket (a SO_REUSEPORT group steered by a classic BPF program) and, for
+ * worker 0, the raw ESP socket.  Batched: recvmmsg/sendmmsg, TUN reads
+ * until EAGAIN, TSO super-packets from the TUN cut into segments here.
+ *
+ *   TUN queue w --read (TSO: up to 64 KB)--> segment --> SA by inner dst
+ *       --> seq (atomic) --> encrypt in place --> sendmmsg (UDP w or raw)
+ *   UDP socket w / raw --recvmmsg--> SA by SPI --> decap --> write TUN w
+ *
+ * No allocation per packet: every buffer is made when the worker starts.
+ * The control thread never blocks a worker: SA lookups are lock-free and
+ * a worker reports a quiescent state at the top of every loop (or goes
+ * offline while it sleeps in epoll_wait), which lets the control thread
+ * free removed SAs (map.c). */
+#include "esp/esp_int.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/virtio_net.h>
+#include <netinet/ip.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "base/loop.h"
+
+#ifndef SO_ATTACH_REUSEPORT_CBPF
+#define SO_ATTACH_REUSEPORT_CBPF 51
+#endif
+
+enum { EV_WAKE, EV_TUN, EV_UDP, EV_RAW };
+
+#define RX_OFF 64                 /* headroom before a received packet */
+#define GSO_MAX 65536
+#define VNET_LEN ((int)sizeof(struct virtio_net_hdr))
+#define IV_POOL 4096
+
+struct esp_worker {
+	struct esp *e;
+	unsigned idx;
+	pthread_t th;
+	bool running;
+	int ep, wake;
+	int tun_fd, udp_fd;
+	_Atomic uint64_t qs;
+	struct esp_wstats st;
+	struct log_limit lim;
+	unsigned batch;
+
+	/* receive: batch slots of rxsz bytes */
+	size_t rxsz;
+	uint8_t *rx;
+	struct mmsghdr *rmsg;
+	struct iovec *riov;
+	struct sockaddr_in *rname;
+
+	/* transmit: txn slots of txsz bytes, queued for the UDP or raw socket */
+	size_t txsz;
+	unsigned txn, tx_used;
+	uint8_t *tx;
+	struct mmsghdr *umsg, *wmsg;   /* UDP / raw */
+	struct iovec *uiov, *wiov;
+	struct sockaddr_in *uname, *wname;
+	struct esp_slot **uslot, **wslot;
+	uint8_t *ucmsg;                /* one IP_PKTINFO control buffer per message */
+	unsigned nu, nw;
+
+	uint8_t *gso;                  /* one TUN read with its virtio header */
+	uint8_t iv[IV_POOL];
+	size_t ivpos;
+} __attribute__((aligned(64)));
+
+#define CMSG_SZ CMSG_SPACE(sizeof(struct in_pktinfo))
+
+uint64_t esp_worker_qs(struct esp *e, unsigned i)
+{
+	return atomic_load(&e->workers[i].qs);
+}
+
+struct esp_wstats *esp_worker_stats(struct esp *e, unsigned i)
+{
+	return &e->workers[i].st;
+}
+
+int esp_get_ike_fd(const struct esp *e)
+{
+	return e->udp_fd[0];
+}
+
+static uint16_t be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* ---- Internet checksum (RFC 1071) --------------------------------------- */
+
+static uint64_t csum_add(uint64_t sum, const uint8_t *p, size_t n)
+{
+	while (n >= 8) {
+		uint32_t a, b;
+		memcpy(&a, p, 4);
+		memcpy(&b, p + 4, 4);
+		sum += (uint64_t)a + b;
+		p += 8;
+		n -= 8;
+	}
+	while (n >= 2) {
+		uint16_t a;
+		memcpy(&a, p, 2);
+		sum += a;
+		p += 2;
+		n -= 2;
+	}
+	if (n) {
+		uint8_t last[2] = { p[0], 0 };
+		uint16_t a;
+		memcpy(&a, last, 2);
+		sum += a;
+	}
+	return sum;
+}
+
+/* Fold a native-order partial sum; the result is stored as is (network
+ * order falls out of summing native 16-bit words). */
+static uint16_t csum_fold(uint64_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void ip_csum_set(uint8_t *ip, size_t ihl)
+{
+	ip[10] = ip[11] = 0;
+	uint16_t c = csum_fold(csum_add(0, ip, ihl));
+	memcpy(ip + 10, &c, 2);
+}
+
+/* Complete a CHECKSUM_PARTIAL packet: the field holds the pseudo-header
+ * sum, the rest is summed from csum_start to the end. */
+static bool csum_complete(uint8_t *pkt, size_t len, size_t start, size_t off)
+{
+	if (start >= len || start + off + 2 > len)
+		return false;
+	uint16_t c = csum_fold(csum_add(0, pkt + start, len - start));
+	memcpy(pkt + start + off, &c, 2);
+	return true;
+}
+
+/* ---- transmit ------------------------------------------------------------ */
+
+static void send_batch(struct esp_worker *w, int fd, struct mmsghdr *m, struct esp_slot **sl,
+		       unsigned n)
+{
+	unsigned off = 0;
+	while (off < n) {
+		int r = sendmmsg(fd, m + off, n - off, 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			/* The first message failed: count it, go on with the rest. */
+			ctr_add(&w->st.send_errors, 1);
+			if (sl[off])
+				ctr_add(&sl[off]->send_errors, 1);
+			off++;
+			continue;
+		}
+		ctr_add(&w->st.tx_pkts, (uint64_t)r);
+		off += (unsigned)r;
+	}
+}
+
+static void tx_flush(struct esp_worker *w)
+{
+	if (w->nu)
+		send_batch(w, w->udp_fd >= 0 ? w->udp_fd : w->e->udp_fd[0], w->umsg, w->uslot, w->nu);
+	if (w->nw)
+		send_batch(w, w->e->raw_fd, w->wmsg, w->wslot, w->nw);
+	w->nu = w->nw = 0;
+	w->tx_used = 0;
+}
+
+/* The next free transmit slot: where an inner packet goes, with headroom
+ * for the ESP header and tailroom for the trailer. */
+static uint8_t *tx_slot(struct esp_worker *w)
+{
+	if (w->tx_used == w->txn)
+		tx_flush(w);
+	return w->tx + (size_t)w->tx_used * w->txsz + ESP_HEADROOM;
+}
+
+static const uint8_t *iv_next(struct esp_worker *w)
+{
+	if (w->ivpos + ESP_MAX_IV > IV_POOL) {
+		if (crypto_random(w->iv, IV_POOL) < 0)
+			return NULL;
+		w->ivpos = 0;
+	}
+	const uint8_t *iv = w->iv + w->ivpos;
+	w->ivpos += ESP_MAX_IV;
+	return iv;
+}
+
+/* Encrypt one inner IPv4 packet sitting in the current transmit slot and
+ * queue it. */
+static void out_one(struct esp_worker *w, uint8_t *pkt, size_t len)
+{
+	struct esp *e = w->e;
+	ctr_add(&w->st.tun_rx, 1);
+	if (len < 20 || pkt[0] >> 4 != 4) {
+		if (len >= 1 && pkt[0] >> 4 == 6)
+			ctr_add(&w->st.tun_ipv6, 1);
+		else
+			ctr_add(&w->st.tun_bad, 1);
+		return;
+	}
+	uint32_t dst = be32(pkt + 16);
+	struct esp_sa *sa = esp_sa_lookup_out(e, dst);
+	if (!sa || atomic_load_explicit(&sa->dead, memory_order_relaxed)) {
+		ctr_add(&w->st.no_sa_dst, 1);
+		unsigned supp;
+		if (log_debug_on(LOG_IPSEC, 3) && log_limit_pass(&w->lim, 10, &supp))
+			log_debug(LOG_IPSEC, 3, "IPSEC: no SA for destination %u.%u.%u.%u, dropped",
+				  pkt[16], pkt[17], pkt[18], pkt[19]);
+		return;
+	}
+	struct esp_slot *s = esp_slot_get(sa, w->idx);
+	if (!s) {
+		ctr_add(&w->st.nomem, 1);
+		return;
+	}
+	uint64_t seq;
+	const uint8_t *iv = sa->aead || !sa->iv_len ? NULL : iv_next(w);
+	uint8_t *esp;
+	size_t esp_len;
+	enum esp_verdict v = esp_seq_next(sa, &seq);
+	if (v == ESP_V_OK && !sa->aead && sa->iv_len && !iv)
+		v = ESP_V_NOCTX;
+	if (v == ESP_V_OK)
+		v = esp_encap(sa, s, seq, iv, ESP_NH_IPV4, pkt, len, &esp, &esp_len);
+	if (v != ESP_V_OK) {
+		ctr_add(&s->send_errors, 1);
+		return;
+	}
+	ctr_add(&s->pkts_out, 1);
+	ctr_add(&s->bytes_out, len);
+
+	struct sockaddr_in peer;
+	bool udp;
+	peer_unpack(atomic_load_explicit(&sa->peer, memory_order_relaxed), &peer, &udp);
+	unsigned i;
+	struct mmsghdr *m;
+	if (udp) {
+		i = w->nu++;
+		m = &w->umsg[i];
+		w->uname[i] = peer;
+		w->uiov[i].iov_base = esp;
+		w->uiov[i].iov_len = esp_len;
+		w->uslot[i] = s;
+		m->msg_hdr.msg_control = NULL;
+		m->msg_hdr.msg_controllen = 0;
+		if (sa->local.sin_addr.s_addr) {
+			/* Answer from the address the client talks to. */
+			uint8_t *cb = w->ucmsg + (size_t)i * CMSG_SZ;
+			memset(cb, 0, CMSG_SZ);
+			m->msg_hdr.msg_control = cb;
+			m->msg_hdr.msg_controllen = CMSG_SZ;
+			struct cmsghdr *c = CMSG_FIRSTHDR(&m->msg_hdr);
+			c->cmsg_level = IPPROTO_IP;
+			c->cmsg_type = IP_PKTINFO;
+			c->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
+			struct in_pktinfo pi = { .ipi_spec_dst = sa->local.sin_addr };
+			memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		}
+	} else {
+		if (e->raw_fd < 0) {
+			ctr_add(&s->send_errors, 1);
+			return;
+		}
+		i = w->nw++;
+		m = &w->wmsg[i];
+		peer.sin_port = 0;
+		w->wname[i] = peer;
+		w->wiov[i].iov_base = esp;
+		w->wiov[i].iov_len = esp_len;
+		w->wslot[i] = s;
+	}
+	w->tx_used++;
+}
+
+/* Cut a TCP/IPv4 TSO super-packet (virtio GSO_TCPV4) into MSS-sized
+ * segments, each a complete packet with its own IP ID, TCP sequence number,
+ * flags and checksums, and encrypt them one by one. */
+static void out_tso(struct esp_worker *w, const uint8_t *pkt, size_t len, size_t mss)
+{
+	if (len < 20 || pkt[0] >> 4 != 4 || pkt[9] != IPPROTO_TCP)
+		goto bad;
+	size_t ihl = (size_t)(pkt[0] & 15) * 4;
+	if (ihl < 20 || len < ihl + 20)
+		goto bad;
+	size_t thl = (size_t)(pkt[ihl + 12] >> 4) * 4;
+	size_t hl = ihl + thl;
+	if (thl < 20 || len < hl || mss == 0 || hl + mss > w->e->cfg.tun_mtu + 64u)
+		goto bad;
+	ctr_add(&w->st.tun_gso, 1);
+	size_t payload = len - hl;
+	uint32_t seq0 = be32(pkt + ihl + 4);
+	uint16_t id0 = be16(pkt + 4);
+	uint8_t flags = pkt[ihl + 13];
+	for (size_t off = 0, k = 0; off < payload || (payload == 0 && k == 0); off += mss, k++) {
+		size_t seg = payload - off < mss ? payload - off : mss;
+		bool last = off + seg >= payload;
+		uint8_t *p = tx_slot(w);
+		memcpy(p, pkt, hl);
+		memcpy(p + hl, pkt + hl + off, seg);
+		put16(p + 2, (uint16_t)(hl + seg));
+		put16(p + 4, (uint16_t)(id0 + k));
+		ip_csum_set(p, ihl);
+		uint8_t *t = p + ihl;
+		put32(t + 4, seq0 + (uint32_t)off);
+		uint8_t f = flags;
+		if (!last)
+			f &= (uint8_t)~(0x01 | 0x08);    /* FIN, PSH only on the last */
+		if (k)
+			f &= (uint8_t)~0x80;             /* CWR only on the first */
+		t[13] = f;
+		/* TCP checksum over the pseudo header and the segment. */
+		uint8_t ph[12];
+		memcpy(ph, p + 12, 8);
+		ph[8] = 0;
+		ph[9] = IPPROTO_TCP;
+		put16(ph + 10, (uint16_t)(thl + seg));
+		t[16] = t[17] = 0;
+		uint16_t c = csum_fold(csum_add(csum_add(0, ph, 12), t, thl + seg));
+		memcpy(t + 16, &c, 2);
+		out_one(w, p, hl + seg);
+		if (payload == 0)
+			break;
+	}
+	return;
+bad:
+	ctr_add(&w->st.tun_bad, 1);
+}
+
+static void on_tun(struct esp_worker *w)
+{
+	struct esp *e = w->e;
+	size_t mtu = e->cfg.tun_mtu;
+	for (unsigned n = 0; n < w->batch; n++) {
+		if (!e->vnet_hdr) {
+			uint8_t *p = tx_slot(w);
+			ssize_t r = read(w->tun_fd, p, mtu);
+			if (r <= 0)
+				break;
+			out_one(w, p, (size_t)r);
+			continue;
+		}
+		ssize_t r = read(w->tun_fd, w->gso, GSO_MAX + VNET_LEN);
+		if (r < VNET_LEN)
+			break;
+		struct virtio_net_hdr h;
+		memcpy(&h, w->gso, sizeof(h));
+		const uint8_t *pkt = w->gso + VNET_LEN;
+		size_t len = (size_t)r - VNET_LEN;
+		uint8_t gt = h.gso_type & (uint8_t)~VIRTIO_NET_HDR_GSO_ECN;
+		if (gt == VIRTIO_NET_HDR_GSO_TCPV4) {
+			out_tso(w, pkt, len, h.gso_size);
+			continue;
+		}
+		if (gt != VIRTIO_NET_HDR_GSO_NONE || len > mtu) {
+			ctr_add(&w->st.tun_bad, 1);
+			continue;
+		}
+		uint8_t *p = tx_slot(w);
+		memcpy(p, pkt, len);
+		if ((h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
+		    !csum_complete(p, len, h.csum_start, h.csum_offset)) {
+			ctr_add(&w->st.tun_bad, 1);
+			continue;
+		}
+		out_one(w, p, len);
+	}
+	tx_flush(w);
+}
+
+/* ---- receive ------------------------------------------------------------- */
+
+int esp_tun_write(struct esp *e, int fd, const uint8_t *pkt, size_t len)
+{
+	static const uint8_t zero_vnet[sizeof(struct virtio_net_hdr)];
+	struct iovec iov[2] = {
+		{ (void *)zero_vnet, sizeof(zero_vnet) },
+		{ (void *)pkt, len },
+	};
+	ssize_t want = (ssize_t)len, r;
+	if (e->vnet_hdr) {
+		want += (ssize_t)sizeof(zero_vnet);
+		r = writev(fd, iov, 2);
+	} else {
+		r = write(fd, pkt, len);
+	}
+	return r == want ? 0 : -1;
+}
+
+static void deliver(struct esp_worker *w, uint8_t *pkt, size_t len,
+		    const struct sockaddr_in *from, uint64_t now)
+{
+	uint8_t *inner;
+	size_t ilen;
+	int rc = esp_rx_one(w->e, w->idx, &w->st, &w->lim, pkt, len, from, now, &inner, &ilen);
+	if (rc < 0 || w->tun_fd < 0)
+		return;
+	if (esp_tun_write(w->e, w->tun_fd, inner, ilen) < 0) {
+		ctr_add(&w->st.tun_errors, 1);
+		return;
+	}
+	ctr_add(&w->st.tun_tx, 1);
+}
+
+static void on_udp(struct esp_worker *w, int fd, bool raw)
+{
+	int n = recvmmsg(fd, w->rmsg, w->batch, MSG_DONTWAIT, NULL);
+	if (n <= 0)
+		return;
+	uint64_t now = loop_now_ms();
+	ctr_add(&w->st.rx_pkts, (uint64_t)n);
+	for (int i = 0; i < n; i++) {
+		uint8_t *p = w->rx + (size_t)i * w->rxsz + RX_OFF;
+		size_t len = w->rmsg[i].msg_len;
+		if (w->rmsg[i].msg_hdr.msg_flags & MSG_TRUNC) {
+			ctr_add(&w->st.short_pkts, 1);
+			continue;
+		}
+		if (raw) {
+			/* IPv4 header first (raw sockets deliver it). */
+			size_t ihl = len ? (size_t)(p[0] & 15) * 4 : 0;
+			if (len < 20 || ihl < 20 || ihl > len || p[9] != IPPROTO_ESP) {
+				ctr_add(&w->st.short_pkts, 1);
+				continue;
+			}
+			p += ihl;
+			len -= ihl;
+		}
+		deliver(w, p, len, &w->rname[i], now);
+	}
+	/* Restore what recvmmsg overwrote. */
+	for (int i = 0; i < n; i++) {
+		w->rmsg[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_in);
+		w->rmsg[i].msg_hdr.msg_flags = 0;
+	}
+}
+
+/* ---- worker thread -------------------------------------------------------- */
+
+static void *worker_main(void *arg)
+{
+	struct esp_worker *w = arg;
+	struct esp *e = w->e;
+	struct epoll_event ev[8];
+	for (;;) {
+		atomic_store(&w->qs, atomic_load(&e->epoch));
+		int n = epoll_wait(w->ep, ev, 8, 0);
+		if (n == 0) {
+			atomic_store(&w->qs, ESP_QS_OFFLINE);
+			n = epoll_wait(w->ep, ev, 8, 1000);
+			atomic_store(&w->qs, atomic_load(&e->epoch));
+			atomic_thread_fence(memory_order_seq_cst);
+		}
+		if (atomic_load_explicit(&e->stop, memory_order_relaxed))
+			break;
+		for (int i = 0; i < n; i++) {
+			switch (ev[i].data.u32) {
+			case EV_TUN: on_tun(w); break;
+			case EV_UDP: on_udp(w, w->udp_fd, false); break;
+			case EV_RAW: on_udp(w, e->raw_fd, true); break;
+			default: {
+				uint64_t x;
+				if (read(w->wake, &x, sizeof(x)) < 0)
+					(void)0;
+				break;
+			}
+			}
+		}
+	}
+	atomic_store(&w->qs, ESP_QS_OFFLINE);
+	return NULL;
+}
+
+static void worker_free_bufs(struct esp_worker *w)
+{
+	free(w->rx);
+	free(w->rmsg);
+	free(w->riov);
+	free(w->rname);
+	free(w->tx);
+	free(w->umsg);
+	free(w->wmsg);
+	free(w->uiov);
+	free(w->wiov);
+	free(w->uname);
+	free(w->wname);
+	free(w->uslot);
+	free(w->wslot);
+	free(w->ucmsg);
+	free(w->gso);
+	if (w->ep >= 0)
+		close(w->ep);
+	if (w->wake >= 0)
+		close(w->wake);
+}
+
+static int epoll_add(int ep, int fd, uint32_t tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = tag };
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
+static int worker_init(struct esp *e, struct esp_worker *w, unsigned idx)
+{
+	w->e = e;
+	w->idx = idx;
+	w->ep = w->wake = -1;
+	w->batch = e->cfg.batch;
+	w->tun_fd = e->tun_fd[idx];
+	w->udp_fd = e->udp_fd[idx + 1];
+	w->ivpos = IV_POOL;
+	atomic_init(&w->qs, ESP_QS_OFFLINE);
+	size_t mtu = e->cfg.tun_mtu;
+	w->rxsz = (RX_OFF + mtu + 256 + 63) & ~(size_t)63;
+	if (w->rxsz < 2048)
+		w->rxsz = 2048;
+	w->txsz = (ESP_HEADROOM + mtu + 64 + ESP_TAILROOM + 63) & ~(size_t)63;
+	w->txn = w->batch * 4;
+	unsigned b = w->batch, t = w->txn;
+	w->rx = malloc(b * w->rxsz);
+	w->rmsg = calloc(b, sizeof(*w->rmsg));
+	w->riov = calloc(b, sizeof(*w->riov));
+	w->rname = calloc(b, sizeof(*w->rname));
+	w->tx = malloc(t * w->txsz);
+	w->umsg = calloc(t, sizeof(*w->umsg));
+	w->wmsg = calloc(t, sizeof(*w->wmsg));
+	w->uiov = calloc(t, sizeof(*w->uiov));
+	w->wiov = calloc(t, sizeof(*w->wiov));
+	w->uname = calloc(t, sizeof(*w->uname));
+	w->wname = calloc(t, sizeof(*w->wname));
+	w->uslot = calloc(t, sizeof(*w->uslot));
+	w->wslot = calloc(t, sizeof(*w->wslot));
+	w->ucmsg = calloc(t, CMSG_SZ);
+	w->gso = e->vnet_hdr ? malloc(GSO_MAX + VNET_LEN) : NULL;
+	if (!w->rx || !w->rmsg || !w->riov || !w->rname || !w->tx || !w->umsg || !w->wmsg ||
+	    !w->uiov || !w->wiov || !w->uname || !w->wname || !w->uslot || !w->wslot ||
+	    !w->ucmsg || (e->vnet_hdr && !w->gso))
+		return -ENOMEM;
+	for (unsigned i = 0; i < b; i++) {
+		w->riov[i].iov_base = w->rx + (size_t)i * w->rxsz + RX_OFF;
+		w->riov[i].iov_len = w->rxsz - RX_OFF;
+		w->rmsg[i].msg_hdr.msg_iov = &w->riov[i];
+		w->rmsg[i].msg_hdr.msg_iovlen = 1;
+		w->rmsg[i].msg_hdr.msg_name = &w->rname[i];
+		w->rmsg[i].msg_hdr.msg_namelen = sizeof(w->rname[i]);
+	}
+	for (unsigned i = 0; i < t; i++) {
+		w->umsg[i].msg_hdr.msg_iov = &w->uiov[i];
+		w->umsg[i].msg_hdr.msg_iovlen = 1;
+		w->umsg[i].msg_hdr.msg_name = &w->uname[i];
+		w->umsg[i].msg_hdr.msg_namelen = sizeof(w->uname[i]);
+		w->wmsg[i].msg_hdr.msg_iov = &w->wiov[i];
+		w->wmsg[i].msg_hdr.msg_iovlen = 1;
+		w->wmsg[i].msg_hdr.msg_name = &w->wname[i];
+		w->wmsg[i].msg_hdr.msg_namelen = sizeof(w->wname[i]);
+	}
+	w->ep = epoll_create1(EPOLL_CLOEXEC);
+	w->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (w->ep < 0 || w->wake < 0)
+		return -errno;
+	int rc = epoll_add(w->ep, w->wake, EV_WAKE);
+	if (!rc && w->tun_fd >= 0)
+		rc = epoll_add(w->ep, w->tun_fd, EV_TUN);
+	if (!rc && w->udp_fd >= 0)
+		rc = epoll_add(w->ep, w->udp_fd, EV_UDP);
+	/* One reader keeps raw ESP in order (raw sockets cannot be steered). */
+	if (!rc && idx == 0 && e->raw_fd >= 0)
+		rc = epoll_add(w->ep, e->raw_fd, EV_RAW);
+	return rc;
+}
+
+/* ---- sockets --------------------------------------------------------------- */
+
+static void sock_bufs(int fd)
+{
+	int sz = 4 << 20;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+}
+
+/* Steering program for the SO_REUSEPORT group (runs on the UDP payload):
+ * not ESP (shorter than 8 bytes, or the non-ESP marker 0) -> socket 0
+ * (ike/); ESP -> socket 1 + SPI % workers. */
+static int attach_steering(int fd, unsigned nworkers)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, ESP_HDR_LEN, 0, 5),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 3, 0),
+		BPF_STMT(BPF_ALU | BPF_MOD | BPF_K, nworkers),
+		BPF_STMT(BPF_ALU | BPF_ADD | BPF_K, 1),
+		BPF_STMT(BPF_RET | BPF_A, 0),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
+	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog, sizeof(prog)) < 0 ? -errno
+											      : 0;
+}
+
+static int udp_group_open(struct esp *e)
+{
+	struct sockaddr_in sa = {
+		.sin_family = AF_INET,
+		.sin_port = htons(e->cfg.udp_port),
+		.sin_addr = e->cfg.udp_bind,
+	};
+	for (unsigned i = 0; i <= e->nworkers; i++) {
+		int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return -errno;
+		e->udp_fd[i] = fd;
+		int one = 1;
+		if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0)
+			return -errno;
+		sock_bufs(fd);
+		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+			return -errno;
+	}
+	return attach_steering(e->udp_fd[0], e->nworkers);
+}
+
+static int raw_open(struct esp *e)
+{
+	int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ESP);
+	if (fd < 0)
+		return -errno;
+	sock_bufs(fd);
+	e->raw_fd = fd;
+	return 0;
+}
+
+static void close_sockets(struct esp *e)
+{
+	for (unsigned i = 0; i <= ESP_MAX_WORKERS; i++)
+		if (e->udp_fd[i] >= 0) {
+			close(e->udp_fd[i]);
+			e->udp_fd[i] = -1;
+		}
+	if (e->raw_fd >= 0) {
+		close(e->raw_fd);
+		e->raw_fd = -1;
+	}
+}
+
+int esp_io_start(struct esp *e)
+{
+	int rc = 0;
+	if (e->cfg.udp_port != ESP_NO_UDP && (rc = udp_group_open(e)) < 0) {
+		log_msg(SEV_ERR, "esp: UDP port %u: %s", e->cfg.udp_port, strerror(-rc));
+		close_sockets(e);
+		return rc;
+	}
+	if (e->cfg.raw_esp && (rc = raw_open(e)) < 0) {
+		log_msg(SEV_ERR, "esp: raw ESP socket: %s", strerror(-rc));
+		close_sockets(e);
+		return rc;
+	}
+	e->workers = aligned_alloc(64, e->nworkers * sizeof(*e->workers));
+	if (!e->workers) {
+		close_sockets(e);
+		return -ENOMEM;
+	}
+	memset(e->workers, 0, e->nworkers * sizeof(*e->workers));
+	for (unsigned i = 0; i < e->nworkers; i++)
+		e->workers[i].ep = e->workers[i].wake = -1;
+	atomic_store(&e->stop, false);
+	for (unsigned i = 0; i < e->nworkers; i++) {
+		struct esp_worker *w = &e->workers[i];
+		rc = worker_init(e, w, i);
+		if (rc < 0)
+			break;
+	}
+	e->started = true;     /* from here workers count for grace periods */
+	for (unsigned i = 0; rc == 0 && i < e->nworkers; i++) {
+		struct esp_worker *w = &e->workers[i];
+		if (pthread_create(&w->th, NULL, worker_main, w) != 0)
+			rc = -EAGAIN;
+		else
+			w->running = true;
+	}
+	if (rc < 0) {
+		log_msg(SEV_ERR, "esp: cannot start workers: %s", strerror(-rc));
+		esp_io_stop(e);
+		return rc;
+	}
+	log_debug(LOG_IPSEC, 1, "IPSEC: %u ESP workers, UDP %u%s, batch %u", e->nworkers,
+		  e->cfg.udp_port == ESP_NO_UDP ? 0 : e->cfg.udp_port,
+		  e->raw_fd >= 0 ? ", raw ESP" : "", e->cfg.batch);
+	return 0;
+}
+
+void esp_io_stop(struct esp *e)
+{
+	if (e->workers) {
+		atomic_store(&e->stop, true);
+		for (unsigned i = 0; i < e->nworkers; i++) {
+			struct esp_worker *w = &e->workers[i];
+			uint64_t one = 1;
+			if (w->wake >= 0 && write(w->wake, &one, sizeof(one)) < 0)
+				(void)0;
+		}
+		for (unsigned i = 0; i < e->nworkers; i++) {
+			struct esp_worker *w = &e->workers[i];
+			if (w->running)
+				pthread_join(w->th, NULL);
+			w->running = false;
+		}
+		/* Keep the counters for a last esp_stats(): fold them into ctl. */
+		for (unsigned i = 0; i < e->nworkers; i++) {
+			struct esp_worker *w = &e->workers[i];
+			esp_wstats_fold(&e->ctl_stats, &w->st);
+			worker_free_bufs(w);
+		}
+		free(e->workers);
+		e->workers = NULL;
+	}
+	e->started = false;
+	close_sockets(e);
+}
