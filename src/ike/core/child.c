@@ -11,6 +11,41 @@ static ike_child_uninstall_fn uninstall_hook;
 static void *hook_arg;
 static void (*activity_fn)(void *arg, uint64_t serial);
 static void *activity_arg;
+static ike_child_peer_fn peer_hook;
+static void (*expiry_fn)(void *arg, uint64_t serial, uint32_t spi_in, bool hard);
+static void *expiry_arg;
+
+void ike_set_child_peer_hook(ike_child_peer_fn fn)
+{
+	peer_hook = fn;
+}
+
+uint64_t ike_session_owner(const struct ike_sa *sa)
+{
+	/* The session id survives IKE SA rekeys (the new SA inherits it). */
+	return (uint64_t)sa->version << 32 | sa->session_id;
+}
+
+void ike_child_peer_moved(const struct ike_sa *sa)
+{
+	if (peer_hook && sa->children)
+		peer_hook(hook_arg, ike_session_owner(sa), &sa->remote,
+			  sa->nat_remote || sa->nat_local);
+}
+
+void ike_set_expiry_hook(void (*fn)(void *arg, uint64_t ike_serial, uint32_t spi_in, bool hard),
+			 void *arg)
+{
+	expiry_fn = fn;
+	expiry_arg = arg;
+}
+
+void ike_child_expired(uint32_t spi_in, bool hard)
+{
+	uint64_t serial = ike_child_spi_owner(spi_in);
+	if (serial && expiry_fn)
+		expiry_fn(expiry_arg, serial, spi_in, hard);
+}
 
 void ike_set_child_hooks(ike_child_install_fn install, ike_child_uninstall_fn uninstall,
 			 void *arg)
@@ -47,6 +82,7 @@ int ike_child_install(struct ike_sa *sa, struct child_sa *c, const struct ike_ch
 	 * receive (our SPI), the responder->initiator keys what we send. */
 	struct ike_child_params p = {
 		.ike_serial = sa->serial,
+		.owner = ike_session_owner(sa),
 		.encr = encr,
 		.integ = encr->aead ? NULL : integ,
 		.esn = c->esn,

@@ -27,7 +27,9 @@ struct ike_child_dir {
 };
 
 struct ike_child_params {
-	uint64_t ike_serial;                /* owning IKE SA (handle for events) */
+	uint64_t ike_serial;                /* owning IKE SA now (changes on an IKE rekey) */
+	uint64_t owner;                     /* stable per session (survives IKE rekeys):
+					     * the data plane's owner handle */
 	const struct crypto_encr *encr;
 	const struct crypto_integ *integ;   /* NULL for AEAD */
 	bool esn;
@@ -43,7 +45,25 @@ struct ike_child_params {
 
 typedef int (*ike_child_install_fn)(void *arg, const struct ike_child_params *p);
 typedef void (*ike_child_uninstall_fn)(void *arg, uint32_t spi_in, uint32_t spi_out);
+/* The peer's outer address changed (NAT rebinding, float to 4500): every
+ * CHILD SA of the session must send to `peer` from now on. */
+typedef void (*ike_child_peer_fn)(void *arg, uint64_t owner, const struct sockaddr_in *peer,
+				  bool udp_encap);
 void ike_set_child_hooks(ike_child_install_fn install, ike_child_uninstall_fn uninstall,
+			 void *arg);
+void ike_set_child_peer_hook(ike_child_peer_fn fn);
+/* Called by the IKE engine when it sees the peer at a new address. */
+void ike_child_peer_moved(const struct ike_sa *sa);
+/* Stable owner handle of an IKE SA's session (what install passes). */
+uint64_t ike_session_owner(const struct ike_sa *sa);
+
+/* The data plane reports a lifetime event for an inbound SPI:
+ *   hard: the SA is gone from the data plane; IKE deletes the CHILD SA and
+ *         tells the peer (INFORMATIONAL DELETE);
+ *   soft: the peer should rekey soon; logged (the initiator rekeys). */
+void ike_child_expired(uint32_t spi_in, bool hard);
+/* Set by the IKE engine. */
+void ike_set_expiry_hook(void (*fn)(void *arg, uint64_t ike_serial, uint32_t spi_in, bool hard),
 			 void *arg);
 
 /* Install: keeps a copy of the keys in child->priv and calls the hook. */

@@ -47,6 +47,11 @@ typedef int (*ike_send_fn)(void *arg, const struct sockaddr_in *from,
 struct ike_io_opts {
 	uint16_t port, natt_port;     /* 0 = 500 / 4500 */
 	bool no_sockets;              /* tests: feed ike_io_input(), capture with a send hook */
+	/* Use this already bound UDP 4500 socket instead of opening one (the
+	 * data plane's SO_REUSEPORT group, esp_get_ike_fd()).  Borrowed: never
+	 * closed here.  IKE then arrives with the non-ESP marker as usual. */
+	bool borrow_natt_fd;
+	int natt_fd;
 };
 
 struct ike_io;

@@ -112,7 +112,8 @@ static void close_sockets(struct ike_io *io)
 	}
 	if (io->fd_natt >= 0) {
 		loop_del_fd(io->loop, io->fd_natt);
-		close(io->fd_natt);
+		if (!io->opts.borrow_natt_fd)
+			close(io->fd_natt);
 	}
 	io->fd = io->fd_natt = -1;
 }
@@ -132,7 +133,13 @@ static int open_sockets(struct ike_io *io, uint32_t addr)
 		log_msg(SEV_ERR, "cannot bind UDP port %u: %s", p, strerror(errno));
 		return -1;
 	}
-	io->fd_natt = open_one(addr, pn);
+	if (io->opts.borrow_natt_fd) {
+		int one = 1;
+		io->fd_natt = io->opts.natt_fd;
+		setsockopt(io->fd_natt, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
+	} else {
+		io->fd_natt = open_one(addr, pn);
+	}
 	if (io->fd_natt < 0) {
 		log_msg(SEV_ERR, "cannot bind UDP port %u: %s", pn, strerror(errno));
 		close(io->fd);

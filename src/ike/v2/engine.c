@@ -27,6 +27,37 @@ static void on_activity(void *arg, uint64_t serial)
 		sa->last_rx_ms = loop_now_ms();
 }
 
+static void fill_delete_child(struct ikev2_wr *w, void *arg)
+{
+	uint32_t spi = *(const uint32_t *)arg;
+	uint8_t b[4] = { (uint8_t)(spi >> 24), (uint8_t)(spi >> 16), (uint8_t)(spi >> 8),
+			 (uint8_t)spi };
+	ikev2_w_delete(w, IKEV2_PROTO_ESP, 4, b, 1);
+}
+
+/* The data plane's lifetime events (ike_child_expired). */
+static void on_expiry(void *arg, uint64_t serial, uint32_t spi_in, bool hard)
+{
+	(void)arg;
+	struct ike_sa *sa = ike_sa_find_serial(serial);
+	struct child_sa *k = sa && sa->version == IKE_V2 ? v2_child_by_spi_in(sa, spi_in) : NULL;
+	if (!k)
+		return;
+	if (!hard) {
+		v2_log(sa, 2, "CHILD SA 0x%08x/0x%08x reached its soft lifetime: waiting for the "
+		       "initiator's rekey", k->spi_in, k->spi_out);
+		return;
+	}
+	v2_log(sa, 1, "CHILD SA 0x%08x/0x%08x expired in the data plane: deleting", k->spi_in,
+	       k->spi_out);
+	v2_child_unlink(sa, k);
+	ike_child_free(k);
+	if (sa->state == IKE_STATE_ESTABLISHED &&
+	    v2_send_request(sa, V2_REQ_DELETE_CHILD, fill_delete_child, &spi_in) == 0)
+		v2_of(sa)->req_child_spi = spi_in;
+	v2_sa_schedule(sa);
+}
+
 struct ikev2 *ikev2_new(struct loop *l, struct ike_io *io, const struct ikev2_env *env)
 {
 	struct ikev2 *e = calloc(1, sizeof(*e));
@@ -44,6 +75,7 @@ struct ikev2 *ikev2_new(struct loop *l, struct ike_io *io, const struct ikev2_en
 	e->next_session_id &= 0xffff;      /* small, readable session numbers */
 	ike_io_set_handler(io, 2, v2_input, e);
 	ike_set_activity_hook(on_activity, e);
+	ike_set_expiry_hook(on_expiry, e);
 	if (l)
 		e->housekeeping = loop_timer_add(l, HOUSEKEEPING_MS, housekeeping, e);
 	return e;
@@ -68,6 +100,7 @@ void ikev2_free(struct ikev2 *e)
 		loop_timer_cancel(e->loop, e->housekeeping);
 	ike_io_set_handler(e->io, 2, NULL, NULL);
 	ike_set_activity_hook(NULL, NULL);
+	ike_set_expiry_hook(NULL, NULL);
 	ike_cookie_wipe(&e->cookies);
 	free(e);
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "base/loop.h"
+#include "ike/core/child.h"
 #include "ike/v2/v2.h"
 
 static void drop(struct ikev2 *e, const struct ike_pkt *p, const char *why)
@@ -153,8 +154,16 @@ static void handle_protected(struct ikev2 *e, struct ike_sa *sa, const struct ik
 	}
 	in->hdr = m->hdr;
 	/* Authentic: the peer's current address (NAT mapping, float to 4500). */
+	bool moved = sa->remote.sin_addr.s_addr != p->from.sin_addr.s_addr ||
+		     sa->remote.sin_port != p->from.sin_port;
 	sa->remote = p->from;
 	sa->local = p->to;
+	if (moved && sa->children) {
+		char a[32];
+		v2_log(sa, 1, "peer moved to %s: updating its CHILD SAs",
+		       v2_addr_str(&p->from, a, sizeof(a)));
+		ike_child_peer_moved(sa);
+	}
 	sa->last_rx_ms = loop_now_ms();
 	v->dpd_misses = 0;
 	v2_dump(sa, in, false);

@@ -1035,6 +1035,118 @@ out:
 	ini_free(&I);
 }
 
+/* ---- the data-plane hooks ------------------------------------------------------------------ */
+
+static struct {
+	int installs, uninstalls, moves;
+	struct ike_child_params p;
+	uint8_t ek_in[CRYPTO_MAX_KEY], ek_out[CRYPTO_MAX_KEY], ik_in[CRYPTO_MAX_KEY],
+		ik_out[CRYPTO_MAX_KEY];
+	uint32_t removed_in;
+	uint64_t moved_owner;
+	struct sockaddr_in moved_to;
+} H;
+
+static int hook_install(void *arg, const struct ike_child_params *p)
+{
+	(void)arg;
+	H.installs++;
+	H.p = *p;
+	memcpy(H.ek_in, p->in.encr_key, p->encr->key_len);
+	memcpy(H.ek_out, p->out.encr_key, p->encr->key_len);
+	if (p->integ) {
+		memcpy(H.ik_in, p->in.integ_key, p->integ->key_len);
+		memcpy(H.ik_out, p->out.integ_key, p->integ->key_len);
+	}
+	return 0;
+}
+
+static void hook_uninstall(void *arg, uint32_t spi_in, uint32_t spi_out)
+{
+	(void)arg;
+	(void)spi_out;
+	H.uninstalls++;
+	H.removed_in = spi_in;
+}
+
+static void hook_peer(void *arg, uint64_t owner, const struct sockaddr_in *peer, bool encap)
+{
+	(void)arg;
+	(void)encap;
+	H.moves++;
+	H.moved_owner = owner;
+	H.moved_to = *peer;
+}
+
+static void data_plane_hooks_get_directional_keymat_moves_and_expiry(void)
+{
+	memset(&H, 0, sizeof(H));
+	ike_set_child_hooks(hook_install, hook_uninstall, NULL);
+	ike_set_child_peer_hook(hook_peer);
+	struct ini I;
+	ini_init(&I, 70, 500);
+	struct ikev2_msg *m = calloc(1, sizeof(*m));
+	struct buf plain;
+	buf_init(&plain);
+	T_EQ_INT(connect_psk(&I, m, &plain), 0);
+	struct ike_sa *sa = sa_of(&I);
+	T_EQ_INT(H.installs, 1);
+	T_CHECK(sa != NULL);
+	if (!sa)
+		goto out;
+	T_EQ_INT(H.p.in.spi, sa->children->spi_in);
+	T_EQ_INT(H.p.out.spi, 0xc1c1c1c1);
+	T_EQ_INT(H.p.owner, ike_session_owner(sa));
+	T_EQ_INT(H.p.assigned_addr, sa->assigned_addr);
+	T_CHECK(sa->assigned_addr == 0x0a020201 || sa->assigned_addr == 0x0a020202);
+	T_EQ_INT(H.p.encr->key_bits, 256);
+	T_EQ_INT(H.p.lifetime_sec, 28800);
+	T_CHECK(!H.p.udp_encap);
+	/* KEYMAT = prf+(SK_d, Ni | Nr): initiator->responder keys are what we decrypt */
+	struct ike_child_keys want;
+	T_EQ_INT(ike_child_keymat(I.km.prf, I.km.sk_d, 20, NULL, 0, I.ni, sizeof(I.ni), I.nr,
+				  I.nr_len, 32, 20, &want), 0);
+	T_EQ_MEM(H.ek_in, want.encr_i, 32);
+	T_EQ_MEM(H.ik_in, want.integ_i, 20);
+	T_EQ_MEM(H.ek_out, want.encr_r, 32);
+	T_EQ_MEM(H.ik_out, want.integ_r, 20);
+	/* the peer shows up from another port (NAT rebinding) */
+	I.me.sin_port = htons(4501);
+	send_request(&I, IKEV2_INFORMATIONAL, fill_nothing, NULL);
+	T_EQ_INT(H.moves, 1);
+	T_EQ_INT(ntohs(H.moved_to.sin_port), 4501);
+	T_EQ_INT(H.moved_owner, ike_session_owner(sa));
+	/* the data plane reports the hard lifetime: the CHILD SA goes, the peer is told */
+	uint32_t spi_in = sa->children->spi_in;
+	R.n_sent = 0;
+	ike_child_expired(spi_in, false);          /* soft: nothing happens */
+	T_EQ_INT(R.n_sent, 0);
+	ike_child_expired(spi_in, true);
+	T_EQ_INT(R.n_sent, 1);
+	T_CHECK(sa->children == NULL);
+	T_EQ_INT(H.uninstalls, 1);
+	T_EQ_INT(H.removed_in, spi_in);
+	struct ikev2_msg *o = calloc(1, sizeof(*o));
+	struct ikev2_parse_err err;
+	struct buf pl;
+	buf_init(&pl);
+	T_EQ_INT(ikev2_parse_message(R.sent[0].data, R.sent[0].len, o, &err), 0);
+	T_CHECK(!(o->hdr.flags & IKEV2_FLAG_RESPONSE));
+	T_EQ_INT(ike_sk_open(&I.sk, R.sent[0].data, R.sent[0].len, o->sk.hdr_off, IKE_SK_HDR, &pl), 0);
+	T_EQ_INT(ikev2_parse_chain(o->sk.inner_first, pl.data, pl.len, o, &err), 0);
+	T_EQ_INT(o->n_delete, 1);
+	T_EQ_INT(o->del[0].spis.len == 4 ? be32(o->del[0].spis.data) : 0, spi_in);
+	buf_free(&pl);
+	free(o);
+out:
+	reset();
+	ike_set_child_hooks(NULL, NULL, NULL);
+	ike_set_child_peer_hook(NULL);
+	free(m);
+	buf_free(&plain);
+	ini_free(&I);
+}
+
 int main(void)
 {
 	if (crypto_init() < 0 || crypto_enable_legacy() < 0)
@@ -1057,6 +1169,7 @@ int main(void)
 	T_RUN(cookie_challenge_above_half_open_threshold);
 	T_RUN(hostile_bytes_are_dropped_without_a_reply);
 	T_RUN(dpd_sends_liveness_check_after_silence_and_answer_clears_it);
+	T_RUN(data_plane_hooks_get_directional_keymat_moves_and_expiry);
 	responder_stop();
 	T_DONE();
 }
