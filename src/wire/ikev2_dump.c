@@ -73,12 +73,7 @@ static void hex_shown(const uint8_t *p, size_t n, char out_hex[2 * HEX_SHOWN + 4
 
 static void dump_transform(const struct ikev2_transform *t, const struct ikev2_dump_out *o)
 {
-	const char *id = ikev2_name_find(t->type == IKEV2_TRANS_ENCR ? IKEV2_NAMES_ENCR :
-					 t->type == IKEV2_TRANS_PRF ? IKEV2_NAMES_PRF :
-					 t->type == IKEV2_TRANS_INTEG ? IKEV2_NAMES_INTEG :
-					 t->type == IKEV2_TRANS_DH ? IKEV2_NAMES_DH :
-					 t->type == IKEV2_TRANS_ESN ? IKEV2_NAMES_ESN :
-					 IKEV2_NAMES_KIND_MAX, t->id);
+	const char *id = ikev2_name_find(ikev2_transform_names_kind(t->type), t->id);
 	if (id)
 		out(o, "    type: %u, reserved: 0x0, id: %s", t->type, id);
 	else
@@ -169,8 +164,10 @@ void ikev2_dump_notify(const struct ikev2_msg *m, unsigned idx, const struct ike
 {
 	const struct ikev2_notify *n = &m->notify[idx];
 	struct num_name np, nt;
+	/* §3.10: protocol 0 (no SPI) means the notify concerns this IKE SA */
 	out(o, "    Security protocol id: %s, spi size: %u, type: %s",
-	    name_or_num(&np, IKEV2_NAMES_PROTOCOL, n->protocol), n->spi_size,
+	    n->protocol == 0 ? "IKE" : name_or_num(&np, IKEV2_NAMES_PROTOCOL, n->protocol),
+	    n->spi_size,
 	    name_or_num(&nt, IKEV2_NAMES_NOTIFY, n->type));
 	if (n->spi.len) {
 		char hex[2 * HEX_SHOWN + 4];

@@ -278,7 +278,7 @@ const char *ikev2_transform_type_name(uint8_t t)
 	return or_unknown(ikev2_name_find(IKEV2_NAMES_TRANSFORM_TYPE, t));
 }
 
-static enum ikev2_names_kind transform_kind(uint8_t type)
+enum ikev2_names_kind ikev2_transform_names_kind(uint8_t type)
 {
 	switch (type) {
 	case IKEV2_TRANS_ENCR: return IKEV2_NAMES_ENCR;
@@ -292,7 +292,7 @@ static enum ikev2_names_kind transform_kind(uint8_t type)
 
 const char *ikev2_transform_name(uint8_t type, uint16_t id)
 {
-	return or_unknown(ikev2_name_find(transform_kind(type), id));
+	return or_unknown(ikev2_name_find(ikev2_transform_names_kind(type), id));
 }
 
 const char *ikev2_id_type_name(uint8_t t)

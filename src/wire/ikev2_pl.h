@@ -117,5 +117,7 @@ enum ikev2_names_kind {
 	IKEV2_NAMES_KIND_MAX
 };
 const char *ikev2_name_find(enum ikev2_names_kind kind, unsigned value);
+/* The id table of a transform type (IKEV2_NAMES_KIND_MAX if none). */
+enum ikev2_names_kind ikev2_transform_names_kind(uint8_t type);
 
 #endif

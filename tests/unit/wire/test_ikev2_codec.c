@@ -4,6 +4,7 @@
 
 #include "base/buf.h"
 #include "wire/ikev2.h"
+#include "wire/ikev2_pl.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -1147,6 +1148,88 @@ static void summary_lists_payloads_with_notify_names(void)
 	T_EQ_INT(small[9], 'x');
 }
 
+static bool has_line(const struct lines *l, const char *want)
+{
+	for (unsigned i = 0; i < l->n; i++)
+		if (strcmp(l->text[i], want) == 0)
+			return true;
+	fprintf(stderr, "  missing dump line: \"%s\"\n", want);
+	return false;
+}
+
+static void dump_shows_cp_vendor_delete_eap_and_sk(void)
+{
+	static struct ikev2_cp cp;
+	memset(&cp, 0, sizeof(cp));
+	cp.type = IKEV2_CFG_REPLY;
+	cp.n = 2;
+	cp.a[0].type = IKEV2_CA_INTERNAL_IP4_ADDRESS;
+	cp.a[0].value = (struct ikev2_blob){ (const uint8_t *)"\x0a\x0a\x0a\x05", 4 };
+	cp.a[1].type = IKEV2_CA_INTERNAL_IP6_ADDRESS;
+	cp.a[1].value = (struct ikev2_blob){ nonce32, 17 };
+	const uint8_t eap[] = { 1, 9, 0, 5, 1 };
+	struct buf b;
+	struct ikev2_wr w;
+	begin(&w, &b, IKEV2_INFORMATIONAL);
+	ikev2_w_cp(&w, &cp);
+	ikev2_w_vendor(&w, (const uint8_t *)"CISCO-DELETE-REASON", 19);
+	ikev2_w_vendor(&w, nonce32, 4);
+	ikev2_w_delete(&w, IKEV2_PROTO_ESP, 4, (const uint8_t *)"\xca\xfe\x00\x01", 1);
+	ikev2_w_eap(&w, eap, sizeof(eap));
+	ikev2_w_notify(&w, 0, NULL, 0, 40963, NULL, 0);
+	size_t sk = ikev2_w_sk_begin(&w, 16);
+	ikev2_w_end(&w, sk);
+	static struct ikev2_msg m;
+	T_EQ_INT(finish_parse(&w, &m), 0);
+	static struct lines l;
+	memset(&l, 0, sizeof(l));
+	ikev2_msg_dump(&m, collect_line, &l);
+	T_CHECK(has_line(&l, " CFG  Next payload: VID, reserved: 0x0, length: 37"));
+	T_CHECK(has_line(&l, "    cfg type: CFG_REPLY"));
+	T_CHECK(has_line(&l, "    attrib type: INTERNAL_IP4_ADDRESS, length: 4, value: 10.10.10.5"));
+	T_CHECK(has_line(&l, "    attrib type: INTERNAL_IP6_ADDRESS, length: 17"));
+	T_CHECK(has_line(&l, "    Vendor ID: \"CISCO-DELETE-REASON\""));
+	T_CHECK(has_line(&l, "    Vendor ID: 01020304"));
+	T_CHECK(has_line(&l, "    Protocol id: ESP, SPI size: 4, # of SPIs: 1"));
+	T_CHECK(has_line(&l, "    SPI: cafe0001"));
+	T_CHECK(has_line(&l, "    EAP code: Request, id: 9, length: 5, type: 1"));
+	T_CHECK(has_line(&l, " NOTIFY(40963)  Next payload: SK, reserved: 0x0, length: 8"));
+	T_CHECK(has_line(&l, " SK  Next payload: NONE, reserved: 0x0, length: 20"));
+	T_CHECK(has_line(&l, "    Encrypted data: 16 bytes"));
+	char s[256];
+	ikev2_msg_summary(&m, s, sizeof(s));
+	T_EQ_STR(s, "CFG VID VID DELETE EAP NOTIFY(40963) SK");
+	buf_free(&b);
+}
+
+static void descriptor_table_covers_every_payload_type(void)
+{
+	static const uint8_t types[] = {
+		IKEV2_PL_SA, IKEV2_PL_KE, IKEV2_PL_IDI, IKEV2_PL_IDR, IKEV2_PL_CERT,
+		IKEV2_PL_CERTREQ, IKEV2_PL_AUTH, IKEV2_PL_NONCE, IKEV2_PL_NOTIFY,
+		IKEV2_PL_DELETE, IKEV2_PL_VENDOR, IKEV2_PL_TSI, IKEV2_PL_TSR, IKEV2_PL_SK,
+		IKEV2_PL_CP, IKEV2_PL_EAP, IKEV2_PL_SKF,
+	};
+	size_t n;
+	const struct ikev2_pl_desc *t = ikev2_pl_table(&n);
+	T_EQ_INT(n, sizeof(types));
+	for (size_t i = 0; i < sizeof(types); i++) {
+		const struct ikev2_pl_desc *d = ikev2_pl_find(types[i]);
+		T_CHECK(d != NULL);
+		if (!d)
+			continue;
+		T_EQ_INT(d->type, types[i]);
+		T_CHECK(d->min_len >= 4);
+		T_CHECK(d->max >= 1);
+		T_CHECK(d->parse && d->emit && d->dump && d->name);
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			T_CHECK(t[i].type != t[j].type);
+	T_CHECK(ikev2_pl_find(IKEV2_PL_NONE) == NULL);
+	T_CHECK(ikev2_pl_find(49) == NULL);
+}
+
 int main(void)
 {
 	T_RUN(sa_round_trip_keeps_proposals_transforms_and_key_length);
@@ -1200,5 +1283,7 @@ int main(void)
 	T_RUN(dump_prints_asa_style_lines);
 	T_RUN(dump_shows_response_flag_ids_and_selectors);
 	T_RUN(summary_lists_payloads_with_notify_names);
+	T_RUN(dump_shows_cp_vendor_delete_eap_and_sk);
+	T_RUN(descriptor_table_covers_every_payload_type);
 	T_DONE();
 }
