@@ -330,7 +330,11 @@ struct ikev2_parse_err {
 	const char *why;                /* static text for the log line */
 };
 
-/* Parse the 28-byte header; does not look at payloads. */
+/* Parse the 28-byte header; does not look at payloads.  Fails with
+ * TRUNCATED (fewer than 28 bytes, Length below 28) or BAD_VERSION (major
+ * version not 2; h is still filled, for the INVALID_MAJOR_VERSION answer).
+ * It does not compare Length with len: ikev2_parse_message() does, and
+ * drops a datagram that disagrees with it (RFC 7296 §3.1). */
 int ikev2_parse_header(const uint8_t *p, size_t len, struct ikev2_hdr *h,
 		       struct ikev2_parse_err *err);
 /* Parse a whole message (header + payload chain).  An SK/SKF payload ends
