@@ -129,6 +129,8 @@ static int reload(struct daemon *d)
 		return -1;
 	}
 	struct trustpoint_store ntps = { 0 };
+	if (d->v2)
+		ikev2_drain(d->v2);          /* no signing job may hold an old key */
 	if (trustpoints_load(&ntps, nc, d->state_dir) < 0) {
 		log_msg(SEV_ERR, "reload: trustpoints failed; keeping the running configuration");
 		trustpoints_free(&ntps);
@@ -220,6 +222,10 @@ static int run(struct daemon *d)
 		goto out;
 	struct ikev2_env ienv = { env_conf, env_pools, env_tps, d };
 	d->v2 = ikev2_new(d->loop, d->io, &ienv);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned workers = cpus < 1 ? 1 : cpus > 4 ? 4 : (unsigned)cpus;
+	if (d->v2 && ikev2_set_workers(d->v2, workers) < 0)
+		log_msg(SEV_WARNING, "IKEv2: no worker threads; DH and signatures run on the loop");
 	struct ctl_env cenv = { env_conf, env_pools, env_tps, env_clear, d, env_totals,
 				time(NULL) };
 	d->ctl = ctl_new(d->loop, d->ctl_path, &cenv);

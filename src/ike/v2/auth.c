@@ -118,6 +118,8 @@ static int auth_setup(struct v2_ctx *c, const char **why)
 {
 	struct ike_sa *sa = c->sa;
 	const struct ikev2_msg *in = c->in;
+	if (c->v->auth)
+		return 0;          /* the handler runs again after a signing job */
 	struct v2_auth *a = calloc(1, sizeof(*a));
 	if (!a) {
 		*why = "out of memory";
@@ -185,27 +187,79 @@ out:
 	return rc;
 }
 
-/* RSA signature; method 14 (RFC 7427) with SHA-256 when announced. */
-static int sign_octets(struct v2_ctx *c, const struct trustpoint *tp, const struct buf *oct,
-		       uint8_t *out, size_t *out_len, uint8_t *method)
+/* RSA signature; method 14 (RFC 7427) with SHA-256 when announced.  The
+ * private-key operation runs as a job; the handler runs again when it is
+ * done and finds the signature in the auth state. */
+struct sign_job {
+	uint64_t serial;
+	const struct crypto_key *key;       /* kept alive: reloads drain the jobs first */
+	enum crypto_sig scheme;
+	struct buf octets;
+	int rc;
+	size_t pre;                          /* RFC 7427: length byte + AlgorithmIdentifier */
+	uint8_t sig[SIG_MAX];
+	size_t sig_len;
+};
+
+static void sign_work(void *arg)
 {
+	struct sign_job *j = arg;
+	size_t len = SIG_MAX - j->pre;
+	j->rc = crypto_sign(j->key, j->scheme, j->octets.data, j->octets.len, j->sig + j->pre, &len);
+	j->sig_len = j->pre + len;
+}
+
+static void sign_done(void *arg, bool cancelled)
+{
+	struct sign_job *j = arg;
+	struct ike_sa *sa = ike_sa_find_serial(j->serial);
+	struct v2_auth *a = sa ? v2_of(sa)->auth : NULL;
+	if (a && !cancelled && a->sig_pending) {
+		a->sig_pending = false;
+		if (j->rc == 0 && j->sig_len <= sizeof(a->sig)) {
+			memcpy(a->sig, j->sig, j->sig_len);
+			a->sig_len = j->sig_len;
+			a->sig_ready = true;
+		} else {
+			a->sig_failed = true;
+		}
+		v2_resume(sa);       /* without sig_ready the handler fails the exchange */
+	}
+	buf_free(&j->octets);
+	free(j);
+}
+
+static int start_signature(struct v2_ctx *c, const struct trustpoint *tp, const struct buf *oct)
+{
+	struct v2_auth *a = c->v->auth;
 	bool rfc7427 = c->v->sig_hashes & (1u << 2);
-	enum crypto_sig s = rfc7427 ? SIG_RSA_PKCS1_SHA256 : SIG_RSA_PKCS1_SHA1;
-	size_t pre = 0;
+	struct sign_job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return -1;
+	j->serial = c->sa->serial;
+	j->key = tp->key;
+	j->scheme = rfc7427 ? SIG_RSA_PKCS1_SHA256 : SIG_RSA_PKCS1_SHA1;
 	if (rfc7427) {
 		size_t alen;
-		const uint8_t *algid = crypto_sig_algid(s, &alen);
-		if (!algid || alen > 255)
+		const uint8_t *algid = crypto_sig_algid(j->scheme, &alen);
+		if (!algid || alen > 255) {
+			free(j);
 			return -1;
-		out[0] = (uint8_t)alen;
-		memcpy(out + 1, algid, alen);
-		pre = 1 + alen;
+		}
+		j->sig[0] = (uint8_t)alen;
+		memcpy(j->sig + 1, algid, alen);
+		j->pre = 1 + alen;
 	}
-	size_t sig_len = SIG_MAX - pre;
-	if (crypto_sign(tp->key, s, oct->data, oct->len, out + pre, &sig_len) < 0)
+	buf_init(&j->octets);
+	buf_put(&j->octets, oct->data, oct->len);
+	a->sig_method = rfc7427 ? IKEV2_AUTH_DIGITAL_SIGNATURE : IKEV2_AUTH_RSA;
+	a->sig_pending = true;
+	if (j->octets.oom || ike_job_submit(c->eng->jobs, sign_work, sign_done, j) < 0) {
+		a->sig_pending = false;
+		buf_free(&j->octets);
+		free(j);
 		return -1;
-	*out_len = pre + sig_len;
-	*method = rfc7427 ? IKEV2_AUTH_DIGITAL_SIGNATURE : IKEV2_AUTH_RSA;
+	}
 	return 0;
 }
 
@@ -219,29 +273,36 @@ static int our_auth_cert(struct v2_ctx *c, const char *tp_name)
 		       tp_name ? tp_name : "(none configured)");
 		return -1;
 	}
-	size_t dn_len = 0, der_len = 0, auth_len = 0;
+	size_t dn_len = 0, der_len = 0;
 	uint8_t *dn = crypto_cert_subject_der(tp->cert, &dn_len);
 	uint8_t *der = crypto_cert_der(tp->cert, &der_len);
-	uint8_t auth[SIG_MAX], method = 0;
 	struct buf oct;
 	int rc = -1;
 	buf_init(&oct);
 	if (!dn || !der || dn_len + 4 > sizeof(a->idr_body))
 		goto out;
 	set_idr(a, IKEV2_ID_DER_ASN1_DN, dn, dn_len);
-	if (v2_auth_octets(c->v, true, a->idr_body, a->idr_len, &oct) < 0 ||
-	    sign_octets(c, tp, &oct, auth, &auth_len, &method) < 0)
-		goto out;
+	if (!a->sig_ready) {
+		if (a->sig_failed || a->sig_pending)
+			goto out;
+		if (v2_auth_octets(c->v, true, a->idr_body, a->idr_len, &oct) < 0 ||
+		    start_signature(c, tp, &oct) < 0)
+			goto out;
+		if (!a->sig_ready) {         /* on a worker: come back later (or it failed) */
+			rc = ike_jobs_async(c->eng->jobs) && !a->sig_failed ? 1 : -1;
+			goto out;
+		}
+	}
 	ikev2_w_id(c->w, IKEV2_PL_IDR, IKEV2_ID_DER_ASN1_DN, dn, dn_len);
 	ikev2_w_cert(c->w, IKEV2_PL_CERT, IKEV2_CERT_X509_SIG, der, der_len);
-	ikev2_w_auth(c->w, method, auth, auth_len);
+	ikev2_w_auth(c->w, a->sig_method, a->sig, a->sig_len);
 	char subj[256];
 	crypto_cert_subject_str(tp->cert, subj, sizeof(subj));
 	free(sa->local_id);
 	sa->local_id = mem_strdup(subj);
 	sa->auth_sign = IKE_AUTHK_RSA;
-	v2_log(sa, 2, "My authentication method is 'RSA' (AUTH method %u, trustpoint %s)", method,
-	       tp_name);
+	v2_log(sa, 2, "My authentication method is 'RSA' (AUTH method %u, trustpoint %s)",
+	       a->sig_method, tp_name);
 	rc = 0;
 out:
 	free(dn);
@@ -367,8 +428,11 @@ enum v2_verdict v2_auth_eap_begin(struct v2_ctx *c)
 		return fail(c, a->remote_auth == AUTH_PSK
 			       ? "tunnel-group wants pre-shared-key authentication, client asked for EAP"
 			       : "tunnel-group wants certificate authentication, client asked for EAP");
-	if (v2_write_our_auth(c) < 0)
+	int rc = v2_write_our_auth(c);
+	if (rc < 0)
 		return fail(c, "cannot compute our AUTH (trustpoint or key missing)");
+	if (rc > 0)
+		return V2_WAIT;
 	enum eap_type methods[3];
 	size_t n = 0;
 	if (crypto_legacy_available())
@@ -422,7 +486,10 @@ enum v2_verdict v2_auth_direct(struct v2_ctx *c)
 		sa->auth_verify = IKE_AUTHK_CERT;
 	}
 	v2_log(sa, 1, "initiator authenticated (%s)", mode == AUTH_PSK ? "PSK" : "certificate");
-	if (v2_write_our_auth(c) < 0)
+	int rc = v2_write_our_auth(c);
+	if (rc < 0)
 		return fail(c, "cannot compute our AUTH (trustpoint or key missing)");
+	if (rc > 0)
+		return V2_WAIT;
 	return v2_auth_complete(c);
 }

@@ -89,10 +89,24 @@ static struct ike_sa *first_v2(void)
 	return NULL;
 }
 
+int ikev2_set_workers(struct ikev2 *e, unsigned workers)
+{
+	ike_jobs_free(e->jobs);
+	e->jobs = ike_jobs_new(e->loop, workers);
+	return e->jobs && ike_jobs_async(e->jobs) == (workers > 0) ? 0 : -1;
+}
+
+void ikev2_drain(struct ikev2 *e)
+{
+	ike_jobs_drain(e->jobs);
+}
+
 void ikev2_free(struct ikev2 *e)
 {
 	if (!e)
 		return;
+	ike_jobs_free(e->jobs);      /* pending results find their SAs (or not) first */
+	e->jobs = NULL;
 	struct ike_sa *sa;
 	while ((sa = first_v2()) != NULL)
 		v2_sa_destroy(sa, "Administrator Shutdown", false);

@@ -31,7 +31,7 @@ static void drop(struct ikev2 *e, const struct ike_pkt *p, const char *why)
 }
 
 /* Answer a request with a single protected notify (no handler ran). */
-static void reply_notify(struct ike_sa *sa, const struct ike_pkt *p, const struct ikev2_msg *m,
+static void reply_notify(struct ike_sa *sa, const struct ike_pkt *p, const struct ikev2_hdr *mh,
 			 uint16_t type, const uint8_t *data, size_t len)
 {
 	struct v2_sa *v = v2_of(sa);
@@ -39,17 +39,17 @@ static void reply_notify(struct ike_sa *sa, const struct ike_pkt *p, const struc
 	struct ikev2_wr w;
 	buf_init(&b);
 	struct ikev2_hdr h = { .spi_i = sa->spi_i, .spi_r = sa->spi_r, .version = IKEV2_VERSION,
-			       .exchange = m->hdr.exchange, .flags = IKEV2_FLAG_RESPONSE,
-			       .msg_id = m->hdr.msg_id };
+			       .exchange = mh->exchange, .flags = IKEV2_FLAG_RESPONSE,
+			       .msg_id = mh->msg_id };
 	ikev2_w_begin(&w, &b, &h);
 	size_t sk_off = ikev2_w_sk_begin(&w, v->sk.encr->iv_len);
 	ikev2_w_notify(&w, 0, NULL, 0, type, data, len);
 	if (ikev2_w_finish(&w) &&
 	    v2_send_protected(sa, &b, sk_off, &p->to, &p->from, &v->reply) == 0) {
 		v->have_reply = true;
-		v->reply_id = m->hdr.msg_id;
+		v->reply_id = mh->msg_id;
 	}
-	sa->peer_next_id = m->hdr.msg_id + 1;
+	sa->peer_next_id = mh->msg_id + 1;
 	buf_free(&b);
 }
 
@@ -92,15 +92,15 @@ static int unprotect(struct ike_sa *sa, const struct ike_pkt *p, const struct ik
 }
 
 static void finish(struct ike_sa *sa, struct v2_ctx *c, enum v2_verdict vd, struct buf *b,
-		   size_t sk_off, const struct ikev2_msg *m)
+		   size_t sk_off, const struct ikev2_hdr *mh)
 {
 	struct v2_sa *v = v2_of(sa);
 	struct ikev2_wr w;
 	if (vd == V2_NOTIFY || vd == V2_NOTIFY_CLOSE) {
 		buf_reset(b);
 		struct ikev2_hdr h = { .spi_i = sa->spi_i, .spi_r = sa->spi_r,
-				       .version = IKEV2_VERSION, .exchange = m->hdr.exchange,
-				       .flags = IKEV2_FLAG_RESPONSE, .msg_id = m->hdr.msg_id };
+				       .version = IKEV2_VERSION, .exchange = mh->exchange,
+				       .flags = IKEV2_FLAG_RESPONSE, .msg_id = mh->msg_id };
 		ikev2_w_begin(&w, b, &h);
 		sk_off = ikev2_w_sk_begin(&w, v->sk.encr->iv_len);
 		ikev2_w_notify(&w, 0, NULL, 0, c->notify, c->notify_data, c->notify_len);
@@ -110,10 +110,10 @@ static void finish(struct ike_sa *sa, struct v2_ctx *c, enum v2_verdict vd, stru
 	}
 	if (!ikev2_w_finish(&w) ||
 	    v2_send_protected(sa, b, sk_off, &c->pkt->to, &c->pkt->from, &v->reply) < 0)
-		v2_log(sa, 1, "could not send the reply to message %u", m->hdr.msg_id);
+		v2_log(sa, 1, "could not send the reply to message %u", mh->msg_id);
 	v->have_reply = true;
-	v->reply_id = m->hdr.msg_id;
-	sa->peer_next_id = m->hdr.msg_id + 1;
+	v->reply_id = mh->msg_id;
+	sa->peer_next_id = mh->msg_id + 1;
 	if (vd == V2_REPLY_CLOSE || vd == V2_NOTIFY_CLOSE) {
 		v2_sa_destroy(sa, c->close_reason, true);
 		return;
@@ -123,84 +123,127 @@ static void finish(struct ike_sa *sa, struct v2_ctx *c, enum v2_verdict vd, stru
 	v2_sa_schedule(sa);
 }
 
-static void handle_protected(struct ikev2 *e, struct ike_sa *sa, const struct ike_pkt *p,
-			     const struct ikev2_msg *m)
+/* Keep a request whose handler waits for a job (V2_WAIT). */
+static void park(struct ike_sa *sa, const struct ike_pkt *p, const struct ikev2_hdr *mh,
+		 uint8_t first, const struct buf *plain)
 {
 	struct v2_sa *v = v2_of(sa);
-	struct buf plain, b;
-	uint8_t first = 0;
-	buf_init(&plain);
-	buf_init(&b);
-	int r = unprotect(sa, p, m, &plain, &first);
-	if (r < 0) {
-		e->st.rx_bad_icv++;
-		drop(e, p, "integrity check failed or bad SK payload");
-		goto out;
+	if (!v->pending && !(v->pending = calloc(1, sizeof(*v->pending))))
+		return;
+	if (v->pending->plain.data != plain->data) {
+		buf_reset(&v->pending->plain);
+		buf_put(&v->pending->plain, plain->data, plain->len);
 	}
-	if (r == 0)
-		goto out;
+	v->pending->first = first;
+	v->pending->hdr = *mh;
+	v->pending->pkt = *p;
+	v->pending->pkt.data = NULL;
+	v->pending->pkt.len = 0;
+	v->busy = true;
+}
+
+/* The authenticated inner chain of a request: table row, handler, reply. */
+static void process_inner(struct ikev2 *e, struct ike_sa *sa, const struct ike_pkt *p,
+			  const struct ikev2_hdr *mh, uint8_t first, const struct buf *plain)
+{
+	struct v2_sa *v = v2_of(sa);
 	struct ikev2_msg *in = &e->inner;
 	struct ikev2_parse_err err;
-	if (ikev2_parse_chain(first, plain.data, plain.len, in, &err) < 0) {
+	struct buf b;
+	buf_init(&b);
+	if (ikev2_parse_chain(first, plain->data, plain->len, in, &err) < 0) {
 		v2_log(sa, 1, "malformed inner payloads (%s): answering INVALID_SYNTAX",
 		       err.why ? err.why : "?");
 		if (err.status == IKEV2_PARSE_UNSUPPORTED_CRITICAL)
-			reply_notify(sa, p, m, IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD, &err.payload, 1);
+			reply_notify(sa, p, mh, IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD, &err.payload, 1);
 		else
-			reply_notify(sa, p, m, IKEV2_N_INVALID_SYNTAX, NULL, 0);
+			reply_notify(sa, p, mh, IKEV2_N_INVALID_SYNTAX, NULL, 0);
 		if (sa->state != IKE_STATE_ESTABLISHED && sa->state != IKE_STATE_REKEYED)
 			v2_sa_destroy(sa, "Invalid syntax", true);
-		goto out;
+		return;
 	}
-	in->hdr = m->hdr;
-	/* Authentic: the peer's current address (NAT mapping, float to 4500). */
-	bool moved = sa->remote.sin_addr.s_addr != p->from.sin_addr.s_addr ||
-		     sa->remote.sin_port != p->from.sin_port;
-	sa->remote = p->from;
-	sa->local = p->to;
-	if (moved && sa->children) {
-		char a[32];
-		v2_log(sa, 1, "peer moved to %s: updating its CHILD SAs",
-		       v2_addr_str(&p->from, a, sizeof(a)));
-		ike_child_peer_moved(sa);
-	}
-	sa->last_rx_ms = loop_now_ms();
-	v->dpd_misses = 0;
-	v2_dump(sa, in, false);
+	in->hdr = *mh;
+	if (!v->busy)
+		v2_dump(sa, in, false);
 	bool known;
-	const struct v2_transition *t = v2_transition_find(sa->state, m->hdr.exchange, in->present,
+	const struct v2_transition *t = v2_transition_find(sa->state, mh->exchange, in->present,
 							   &known);
 	if (!t) {
 		v2_log(sa, 1, "%s request not expected in this state (%d)%s",
-		       ikev2_exchange_name(m->hdr.exchange), sa->state,
+		       ikev2_exchange_name(mh->exchange), sa->state,
 		       known ? ": required payloads missing" : "");
 		if (known) {
-			reply_notify(sa, p, m, IKEV2_N_INVALID_SYNTAX, NULL, 0);
-			if (m->hdr.exchange == IKEV2_IKE_AUTH)
+			reply_notify(sa, p, mh, IKEV2_N_INVALID_SYNTAX, NULL, 0);
+			if (mh->exchange == IKEV2_IKE_AUTH)
 				v2_sa_destroy(sa, "Invalid syntax", true);
 		} else {
 			e->st.rx_dropped++;
 		}
-		goto out;
+		return;
 	}
-	v2_log(sa, 5, "%s: %s", ikev2_exchange_name(m->hdr.exchange), t->story);
+	v2_log(sa, 5, "%s: %s", ikev2_exchange_name(mh->exchange), t->story);
 	struct ikev2_wr w;
 	struct ikev2_hdr h = { .spi_i = sa->spi_i, .spi_r = sa->spi_r, .version = IKEV2_VERSION,
-			       .exchange = m->hdr.exchange, .flags = IKEV2_FLAG_RESPONSE,
-			       .msg_id = m->hdr.msg_id };
+			       .exchange = mh->exchange, .flags = IKEV2_FLAG_RESPONSE,
+			       .msg_id = mh->msg_id };
 	ikev2_w_begin(&w, &b, &h);
 	size_t sk_off = ikev2_w_sk_begin(&w, v->sk.encr->iv_len);
-	struct v2_ctx c = { .eng = e, .sa = sa, .v = v, .pkt = p, .outer = m, .in = in, .w = &w,
+	struct v2_ctx c = { .eng = e, .sa = sa, .v = v, .pkt = p, .in = in, .w = &w,
 			    .next = t->next };
 	enum v2_verdict vd = t->fn(&c);
-	if (vd == V2_DROP) {
+	v->busy = false;
+	if (vd == V2_WAIT) {
+		park(sa, p, mh, first, plain);
+		v2_log(sa, 4, "message %u waits for a job", mh->msg_id);
+	} else if (vd == V2_DROP) {
 		e->st.rx_dropped++;
-		goto out;
+	} else {
+		finish(sa, &c, vd, &b, sk_off, mh);
 	}
-	finish(sa, &c, vd, &b, sk_off, m);
-out:
-	buf_free(&plain);
 	buf_free(&b);
+}
+
+void v2_resume(struct ike_sa *sa)
+{
+	struct v2_sa *v = v2_of(sa);
+	struct v2_pending *pd = v->pending;
+	if (!pd || !v->busy)
+		return;
+	v->pending = NULL;
+	struct ike_pkt p = pd->pkt;
+	process_inner(v->eng, sa, &p, &pd->hdr, pd->first, &pd->plain);
+	/* process_inner may have parked it again (a second job) or freed the SA */
+	buf_free(&pd->plain);
+	free(pd);
+}
+
+static void handle_protected(struct ikev2 *e, struct ike_sa *sa, const struct ike_pkt *p,
+			     const struct ikev2_msg *m)
+{
+	struct buf plain;
+	uint8_t first = 0;
+	buf_init(&plain);
+	int r = unprotect(sa, p, m, &plain, &first);
+	if (r < 0) {
+		e->st.rx_bad_icv++;
+		drop(e, p, "integrity check failed or bad SK payload");
+	} else if (r > 0) {
+		/* Authentic: the peer's current address (NAT mapping, float to 4500). */
+		bool moved = sa->remote.sin_addr.s_addr != p->from.sin_addr.s_addr ||
+			     sa->remote.sin_port != p->from.sin_port;
+		sa->remote = p->from;
+		sa->local = p->to;
+		sa->last_rx_ms = loop_now_ms();
+		v2_of(sa)->dpd_misses = 0;
+		if (moved && sa->children) {
+			char a[32];
+			v2_log(sa, 1, "peer moved to %s: updating its CHILD SAs",
+			       v2_addr_str(&p->from, a, sizeof(a)));
+			ike_child_peer_moved(sa);
+		}
+		process_inner(e, sa, p, &m->hdr, first, &plain);
+	}
+	buf_free(&plain);
 }
 
 static void handle_init(struct ikev2 *e, const struct ike_pkt *p, const struct ikev2_msg *m)
@@ -213,8 +256,10 @@ static void handle_init(struct ikev2 *e, const struct ike_pkt *p, const struct i
 	if (sa) {
 		struct v2_sa *v = v2_of(sa);
 		/* §2.1: a retransmitted request gets the same reply. */
-		if (v->have_reply && v->reply_id == 0 && v->init_req.len == p->len &&
-		    memcmp(v->init_req.data, p->data, p->len) == 0) {
+		if (!v->have_reply) {
+			v2_log(sa, 3, "IKE_SA_INIT retransmitted while its keys are computed");
+		} else if (v->reply_id == 0 && v->init_req.len == p->len &&
+			   memcmp(v->init_req.data, p->data, p->len) == 0) {
 			e->st.rx_retransmits++;
 			v2_log(sa, 2, "retransmitted IKE_SA_INIT: sending the stored reply");
 			v2_send_dgrams(e, &v->reply, &p->to, &p->from);
@@ -278,6 +323,10 @@ void v2_input(void *arg, const struct ike_pkt *p)
 	}
 	if (m->hdr.msg_id != sa->peer_next_id) {
 		drop(e, p, "message ID outside the window");
+		return;
+	}
+	if (v->busy) {
+		v2_log(sa, 3, "request %u retransmitted while a job runs for it", m->hdr.msg_id);
 		return;
 	}
 	handle_protected(e, sa, p, m);

@@ -36,6 +36,12 @@ struct ikev2_stats {
 
 struct ikev2;
 struct ikev2 *ikev2_new(struct loop *l, struct ike_io *io, const struct ikev2_env *env);
+/* Run DH and RSA signatures on `workers` threads (0: on the loop, the
+ * default).  Call once, right after ikev2_new(). */
+int ikev2_set_workers(struct ikev2 *e, unsigned workers);
+/* Wait until no job reads shared state (trustpoint keys): call before
+ * freeing trustpoints on a reload. */
+void ikev2_drain(struct ikev2 *e);
 /* Frees every SA (without sending anything) and the engine. */
 void ikev2_free(struct ikev2 *e);
 /* Delete SAs politely (INFORMATIONAL DELETE to the peer, lease released,

@@ -109,6 +109,7 @@ static void peer_capabilities(struct ike_sa *sa, const struct ikev2_msg *m, cons
 		       ikev2_msg_notify(m, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
 	sa->peer_fragmentation = v->peer_frag;
 	const struct ikev2_notify *n = ikev2_msg_notify(m, IKEV2_N_SIGNATURE_HASH_ALGORITHMS);
+	v->peer_sig_notify = n != NULL;
 	for (size_t i = 0; n && i + 1 < n->data.len; i += 2) {
 		unsigned h = (unsigned)n->data.data[i] << 8 | n->data.data[i + 1];
 		if (h < 8)
@@ -116,54 +117,46 @@ static void peer_capabilities(struct ike_sa *sa, const struct ikev2_msg *m, cons
 	}
 }
 
-/* DH, nonces and SKEYSEED (§2.14).  Returns 0 or -1. */
-static int make_keys(struct ike_sa *sa, const struct v2_ike_choice *ch, const struct ikev2_msg *m,
-		     uint8_t *pub, size_t *pub_len)
+/* DH and SKEYSEED (§2.14) run as a job: everything it needs is copied in,
+ * the SA is found again by its serial when it is done. */
+struct init_job {
+	uint64_t serial;
+	struct v2_ike_choice ch;
+	uint8_t peer_ke[CRYPTO_MAX_DH_PUB];
+	size_t peer_ke_len;
+	uint8_t ni[IKE_NONCE_MAX], nr[IKE_NONCE_MAX];
+	size_t ni_len, nr_len;
+	uint64_t spi_i, spi_r;
+	int rc;                              /* results */
+	uint8_t pub[CRYPTO_MAX_DH_PUB];
+	struct ike_keymat km;
+};
+
+static void init_work(void *arg)
 {
-	struct v2_sa *v = v2_of(sa);
+	struct init_job *j = arg;
 	uint8_t shared[CRYPTO_MAX_DH_PUB];
 	size_t shared_len = sizeof(shared);
-	int rc = -1;
-	struct crypto_dh *dh = crypto_dh_new(ch->dh);
-	if (!dh || crypto_dh_public(dh, pub) < 0)
-		goto out;
-	*pub_len = ch->dh->pub_len;
-	if (crypto_dh_shared(dh, m->ke.data.data, m->ke.data.len, shared, &shared_len) < 0) {
-		v2_log(sa, 1, "invalid KE payload (%zu bytes for group %u)", m->ke.data.len,
-		       ch->dh->id);
-		goto out;
+	j->rc = -1;
+	struct crypto_dh *dh = crypto_dh_new(j->ch.dh);
+	if (dh && crypto_dh_public(dh, j->pub) == 0 &&
+	    crypto_dh_shared(dh, j->peer_ke, j->peer_ke_len, shared, &shared_len) == 0) {
+		j->km.prf = j->ch.prf;
+		j->km.encr = j->ch.encr;
+		j->km.integ = j->ch.integ;
+		j->rc = ike_keys_derive(&j->km, j->ni, j->ni_len, j->nr, j->nr_len, shared,
+					shared_len, j->spi_i, j->spi_r);
 	}
-	memcpy(v->ni, m->nonce.data, m->nonce.len);
-	v->ni_len = m->nonce.len;
-	v->nr_len = V2_NONCE_LEN;
-	if (crypto_random(v->nr, v->nr_len) < 0)
-		goto out;
-	v->km.prf = ch->prf;
-	v->km.encr = ch->encr;
-	v->km.integ = ch->integ;
-	if (ike_keys_derive(&v->km, v->ni, v->ni_len, v->nr, v->nr_len, shared, shared_len,
-			    sa->spi_i, sa->spi_r) < 0 ||
-	    ike_sk_init(&v->sk, ch->encr, ch->integ, v->km.sk_ei, v->km.sk_ai, v->km.sk_er,
-			v->km.sk_ar) < 0)
-		goto out;
-	if (log_secrets()) {
-		char hex[2 * CRYPTO_MAX_HASH + 1];
-		mem_hex(v->km.sk_d, v->km.prf_len, hex);
-		v2_log(sa, 1, "SK_d %s", hex);
-	}
-	v->keys_ready = true;
-	rc = 0;
-out:
 	crypto_dh_free(dh);
 	mem_wipe(shared, sizeof(shared));
-	return rc;
 }
 
-static void write_reply(struct v2_ctx *c, struct ike_sa *sa, const struct v2_ike_choice *ch,
-			const uint8_t *pub, size_t pub_len, struct buf *b)
+static void init_done(void *arg, bool cancelled);
+
+static void write_reply(struct ike_sa *sa, const struct v2_ike_choice *ch, const uint8_t *pub,
+			size_t pub_len, struct buf *b)
 {
 	struct v2_sa *v = v2_of(sa);
-	const struct ikev2_msg *m = c->in;
 	struct ikev2_wr w;
 	struct ikev2_hdr h = { .spi_i = sa->spi_i, .spi_r = sa->spi_r, .version = IKEV2_VERSION,
 			       .exchange = IKEV2_IKE_SA_INIT, .flags = IKEV2_FLAG_RESPONSE };
@@ -186,7 +179,7 @@ static void write_reply(struct v2_ctx *c, struct ike_sa *sa, const struct v2_ike
 		ikev2_w_notify(&w, 0, NULL, 0, IKEV2_N_NAT_DETECTION_DESTINATION_IP, natd,
 			       sizeof(natd));
 	/* CERTREQ: the CAs we verify client certificates with (§3.7). */
-	const struct trustpoint_store *tps = v2_trustpoints(c->eng);
+	const struct trustpoint_store *tps = v2_trustpoints(v->eng);
 	uint8_t hashes[8 * 20];
 	size_t nh = 0;
 	for (size_t i = 0; tps && i < tps->n && nh + 20 <= sizeof(hashes); i++)
@@ -196,7 +189,7 @@ static void write_reply(struct v2_ctx *c, struct ike_sa *sa, const struct v2_ike
 		ikev2_w_cert(&w, IKEV2_PL_CERTREQ, IKEV2_CERT_X509_SIG, hashes, nh);
 	if (v->peer_frag)
 		ikev2_w_notify(&w, 0, NULL, 0, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL, 0);
-	if (ikev2_msg_notify(m, IKEV2_N_SIGNATURE_HASH_ALGORITHMS)) {
+	if (v->peer_sig_notify) {
 		static const uint8_t algs[] = { 0, 1, 0, 2, 0, 3, 0, 4 };  /* SHA1 SHA2-256/384/512 */
 		ikev2_w_notify(&w, 0, NULL, 0, IKEV2_N_SIGNATURE_HASH_ALGORITHMS, algs, sizeof(algs));
 	}
@@ -247,29 +240,73 @@ enum v2_verdict v2_init_request(struct v2_ctx *c)
 	if (!sa)
 		return V2_DROP;
 	struct v2_sa *v = v2_of(sa);
-	uint8_t pub[CRYPTO_MAX_DH_PUB];
-	size_t pub_len = 0;
-	struct buf b;
-	buf_init(&b);
+	struct init_job *j = calloc(1, sizeof(*j));
 	set_negotiated(sa, &ch);
 	peer_capabilities(sa, m, conf);
-	if (detect_nat(sa, m) < 0 || make_keys(sa, &ch, m, pub, &pub_len) < 0)
-		goto fail;
-	write_reply(c, sa, &ch, pub, pub_len, &b);
 	buf_put(&v->init_req, p->data, p->len);
+	memcpy(v->ni, m->nonce.data, m->nonce.len);
+	v->ni_len = m->nonce.len;
+	v->nr_len = V2_NONCE_LEN;
+	if (!j || v->init_req.oom || m->ke.data.len > sizeof(j->peer_ke) ||
+	    detect_nat(sa, m) < 0 || crypto_random(v->nr, v->nr_len) < 0) {
+		free(j);
+		v2_sa_destroy(sa, NULL, false);
+		return V2_DROP;
+	}
+	*j = (struct init_job){ .serial = sa->serial, .ch = ch, .peer_ke_len = m->ke.data.len,
+				.ni_len = v->ni_len, .nr_len = v->nr_len, .spi_i = sa->spi_i,
+				.spi_r = sa->spi_r };
+	memcpy(j->peer_ke, m->ke.data.data, m->ke.data.len);
+	memcpy(j->ni, v->ni, v->ni_len);
+	memcpy(j->nr, v->nr, v->nr_len);
+	v->busy = true;
+	v2_sa_schedule(sa);                  /* the half-open timeout runs meanwhile */
+	if (ike_job_submit(c->eng->jobs, init_work, init_done, j) < 0) {
+		free(j);
+		v2_sa_destroy(sa, NULL, false);
+		return V2_DROP;
+	}
+	return V2_REPLY;
+}
+
+/* The keys are there: answer IKE_SA_INIT. */
+static void init_done(void *arg, bool cancelled)
+{
+	struct init_job *j = arg;
+	struct ike_sa *sa = ike_sa_find_serial(j->serial);
+	struct buf b;
+	buf_init(&b);
+	if (!sa || cancelled)
+		goto out;
+	struct v2_sa *v = v2_of(sa);
+	v->busy = false;
+	if (j->rc < 0 || ike_sk_init(&v->sk, j->ch.encr, j->ch.integ, j->km.sk_ei, j->km.sk_ai,
+				     j->km.sk_er, j->km.sk_ar) < 0) {
+		v2_log(sa, 1, "invalid KE payload or key derivation failed (group %u)", j->ch.dh->id);
+		v2_sa_destroy(sa, NULL, false);
+		goto out;
+	}
+	v->km = j->km;
+	v->keys_ready = true;
+	if (log_secrets()) {
+		char hex[2 * CRYPTO_MAX_HASH + 1];
+		mem_hex(v->km.sk_d, v->km.prf_len, hex);
+		v2_log(sa, 1, "SK_d %s", hex);
+	}
+	write_reply(sa, &j->ch, j->pub, j->ch.dh->pub_len, &b);
 	buf_put(&v->init_resp, b.data, b.len);
-	if (b.oom || v->init_req.oom || v->init_resp.oom)
-		goto fail;
 	v->reply.d = calloc(1, sizeof(struct buf));
-	if (!v->reply.d)
-		goto fail;
+	if (b.oom || v->init_resp.oom || !v->reply.d) {
+		v2_sa_destroy(sa, NULL, false);
+		goto out;
+	}
 	v->reply.n = 1;
 	buf_init(&v->reply.d[0]);
 	buf_put(&v->reply.d[0], b.data, b.len);
 	v->have_reply = true;
 	v->reply_id = 0;
 	sa->peer_next_id = 1;
-	c->eng->st.sa_init++;
+	v->eng->st.sa_init++;
 	v2_log(sa, 1, "IKE_SA_INIT done: policy %u, %s-%u %s %s %s", sa->policy_priority,
 	       ikev2_transform_name(IKEV2_TRANS_ENCR, sa->encr_id), sa->encr_bits,
 	       ikev2_transform_name(IKEV2_TRANS_PRF, sa->prf_id),
@@ -282,12 +319,11 @@ enum v2_verdict v2_init_request(struct v2_ctx *c)
 			v2_dump(sa, dm, true);
 		free(dm);
 	}
-	v2_send_dgrams(c->eng, &v->reply, &p->to, &p->from);
+	v2_send_dgrams(v->eng, &v->reply, &sa->local, &sa->remote);
 	v2_sa_schedule(sa);
+out:
 	buf_free(&b);
-	return V2_REPLY;
-fail:
-	buf_free(&b);
-	v2_sa_destroy(sa, NULL, false);
-	return V2_DROP;
+	ike_keys_wipe(&j->km);
+	mem_wipe(j, sizeof(*j));
+	free(j);
 }

@@ -312,6 +312,10 @@ void v2_sa_destroy(struct ike_sa *sa, const char *reason, bool log)
 		free(v->frag);
 	}
 	v2_auth_free(v->auth);
+	if (v->pending) {
+		buf_free(&v->pending->plain);
+		free(v->pending);
+	}
 	free(v);
 	free(sa->remote_id);
 	free(sa->local_id);

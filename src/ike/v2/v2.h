@@ -22,6 +22,7 @@
 #include "ike/core/cookie.h"
 #include "ike/core/frag.h"
 #include "ike/core/ike.h"
+#include "ike/core/job.h"
 #include "ike/core/keys.h"
 #include "ike/core/sa.h"
 #include "ike/core/sk.h"
@@ -52,6 +53,7 @@ struct ikev2 {
 	struct log_limit lim_drop, lim_auth;
 	struct ikev2_stats st;
 	bool shutting_down;
+	struct ike_jobs *jobs;                 /* DH and signatures (NULL: inline) */
 	/* parse results of the message being handled (one at a time) */
 	struct ikev2_msg outer, inner;
 };
@@ -83,6 +85,20 @@ struct v2_auth {
 	char peer_str[24];
 	uint8_t msk[64];
 	size_t msk_len;
+	/* our signature, computed by a job (sign_pending) before the handler
+	 * that needs it runs again */
+	bool sig_ready, sig_pending, sig_failed;
+	uint8_t sig_method;
+	uint8_t sig[1100];
+	size_t sig_len;
+};
+
+/* A request whose handler waits for a job: re-run from here when it ends. */
+struct v2_pending {
+	struct buf plain;
+	uint8_t first;
+	struct ikev2_hdr hdr;
+	struct ike_pkt pkt;                     /* addresses only (data = NULL) */
 };
 
 /* Version-specific part of struct ike_sa (sa->priv). */
@@ -99,7 +115,11 @@ struct v2_sa {
 	uint32_t reply_id;
 	struct v2_dgrams reply;
 	struct ike_frag_rx *frag;               /* allocated on the first SKF */
+	/* a job is computing for the request with ID peer_next_id */
+	bool busy;
+	struct v2_pending *pending;
 	/* peer capabilities from IKE_SA_INIT */
+	bool peer_sig_notify;
 	bool peer_frag;
 	uint8_t sig_hashes;                     /* bit n: RFC 7427 hash n announced */
 	/* IKE_AUTH in progress */
@@ -134,6 +154,7 @@ enum v2_verdict {
 	V2_NOTIFY,           /* reply with only N(c->notify), SA unchanged */
 	V2_NOTIFY_CLOSE,     /* reply with only N(c->notify), then delete the SA */
 	V2_DROP,             /* no reply, message ID not consumed */
+	V2_WAIT,             /* a job runs; the handler runs again when it is done */
 };
 
 struct v2_ctx {
@@ -189,6 +210,8 @@ void v2_dgrams_free(struct v2_dgrams *d);
 int v2_send_request(struct ike_sa *sa, enum v2_req_kind kind,
 		    void (*fill)(struct ikev2_wr *w, void *arg), void *arg);
 void v2_response(struct ikev2 *e, const struct ike_pkt *p, const struct ikev2_msg *m);
+/* A job finished for sa->pending: run the handler again. */
+void v2_resume(struct ike_sa *sa);
 
 /* ---- sa.c --------------------------------------------------------------- */
 struct ike_sa *v2_sa_new(struct ikev2 *e, const struct ike_pkt *p, uint64_t spi_i);
@@ -275,7 +298,8 @@ int v2_auth_psk(const struct crypto_prf *prf, const uint8_t *secret, size_t secr
 	__attribute__((warn_unused_result));
 
 /* ---- pieces shared by auth.c / eap.c / cp.c / child.c ------------------------ */
-/* Write IDr, [CERT], AUTH for our side.  Returns 0 or -1 (logged). */
+/* Write IDr, [CERT], AUTH for our side.  Returns 0, 1 when a signing job
+ * was started (return V2_WAIT), or -1 (logged). */
 int v2_write_our_auth(struct v2_ctx *c);
 /* After the peer is authenticated: group-policy checks, CP (lease), CHILD SA,
  * events.  Writes CP, SA, TSi, TSr (or error notifies). */

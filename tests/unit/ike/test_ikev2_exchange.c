@@ -75,6 +75,7 @@ static struct {
 	char state_dir[64];
 	struct buf sent[IKE_FRAG_MAX];
 	size_t n_sent;
+	bool stop_on_send;
 } R;
 
 static int capture(void *arg, const struct sockaddr_in *from, const struct sockaddr_in *to,
@@ -87,6 +88,8 @@ static int capture(void *arg, const struct sockaddr_in *from, const struct socka
 		return -1;
 	buf_reset(&R.sent[R.n_sent]);
 	buf_put(&R.sent[R.n_sent++], data, len);
+	if (R.stop_on_send)
+		loop_stop(R.loop);
 	return 0;
 }
 
@@ -1147,6 +1150,70 @@ out:
 	ini_free(&I);
 }
 
+/* ---- jobs on worker threads -------------------------------------------------------------- */
+
+static void stop_cb(void *arg)
+{
+	loop_stop(arg);
+}
+
+/* Run the loop until the engine sends something (or ms pass). */
+static void wait_for_reply(unsigned ms)
+{
+	R.stop_on_send = true;
+	struct loop_timer *t = loop_timer_add(R.loop, ms, stop_cb, R.loop);
+	loop_run(R.loop);
+	R.stop_on_send = false;
+	if (R.n_sent)
+		loop_timer_cancel(R.loop, t);
+	/* fragments of one reply leave together: they are all captured by now */
+}
+
+static void worker_threads_compute_dh_and_signature_off_the_loop(void)
+{
+	T_EQ_INT(ikev2_set_workers(R.v2, 2), 0);
+	struct ini I;
+	ini_init(&I, 80, 500);
+	struct ikev2_msg *m = calloc(1, sizeof(*m));
+	struct buf plain, b;
+	buf_init(&plain);
+	buf_init(&b);
+	send_init(&I, 192, 2, NULL, 0);
+	T_EQ_INT(R.n_sent, 0);                  /* DH runs on a worker */
+	deliver(&I, I.req1.data, I.req1.len);   /* a retransmission meanwhile: ignored */
+	T_EQ_INT(R.n_sent, 0);
+	T_EQ_INT(ike_sa_count(IKE_V2), 1);
+	wait_for_reply(5000);
+	T_EQ_INT(finish_init(&I, m), 0);
+	set_idi(&I, IKEV2_ID_KEY_ID, "EAPG");
+	send_request(&I, IKEV2_IKE_AUTH, fill_eap_start, NULL);
+	T_EQ_INT(R.n_sent, 0);                  /* the RSA signature runs on a worker */
+	build_request(&I, IKEV2_IKE_AUTH, 1, fill_eap_start, NULL, &b);
+	deliver(&I, b.data, b.len);             /* retransmitted while the job runs */
+	T_EQ_INT(R.n_sent, 0);
+	wait_for_reply(5000);
+	T_CHECK(R.n_sent >= 2);
+	T_EQ_INT(open_reply(&I, m, &plain), 0);
+	T_CHECK((m->present & IKEV2_BIT(IKEV2_PL_CERT)) && (m->present & IKEV2_BIT(IKEV2_PL_EAP)));
+	T_EQ_INT(m->auth.method, IKEV2_AUTH_DIGITAL_SIGNATURE);
+	T_CHECK(sa_of(&I) && sa_of(&I)->state == IKE_STATE_AUTH_EAP);
+	/* an SA deleted while its job runs: the result finds nobody, nothing leaks */
+	struct ini J;
+	ini_init(&J, 81, 500);
+	send_init(&J, 192, 2, NULL, 0);
+	T_EQ_INT(ikev2_clear(R.v2, 0, "test"), 2);
+	wait_for_reply(300);                    /* J's job ends; nothing is sent */
+	T_EQ_INT(R.n_sent, 0);
+	T_EQ_INT(ike_sa_count(IKE_V2), 0);
+	T_EQ_INT(ikev2_set_workers(R.v2, 0), 0);
+	reset();
+	buf_free(&b);
+	buf_free(&plain);
+	free(m);
+	ini_free(&I);
+	ini_free(&J);
+}
+
 int main(void)
 {
 	if (crypto_init() < 0 || crypto_enable_legacy() < 0)
@@ -1170,6 +1237,7 @@ int main(void)
 	T_RUN(hostile_bytes_are_dropped_without_a_reply);
 	T_RUN(dpd_sends_liveness_check_after_silence_and_answer_clears_it);
 	T_RUN(data_plane_hooks_get_directional_keymat_moves_and_expiry);
+	T_RUN(worker_threads_compute_dh_and_signature_off_the_loop);
 	responder_stop();
 	T_DONE();
 }
