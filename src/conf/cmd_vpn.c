@@ -404,6 +404,8 @@ static int h_gp_idle(struct pctx *p)
 static int h_gp_banner(struct pctx *p)
 {
 	struct conf_group_policy *gp = cur_gp(p);
+	/* the line that starts the current banner text */
+	bool starts = !gp->banner_set || !gp->banner || p_is(p, 1, "none");
 	if (p_is(p, 1, "none")) {
 		if (p_end(p, 2))
 			return -1;
@@ -425,7 +427,7 @@ static int h_gp_banner(struct pctx *p)
 		gp->banner = t;
 	}
 	gp->banner_set = true;
-	if (!gp->line_banner || p_is(p, 1, "none"))
+	if (starts)
 		gp->line_banner = p->line;
 	return 0;
 }

@@ -30,11 +30,16 @@ struct conf_diags {
 };
 
 /* Parse text; returns a model (also with warnings), or NULL when there were
- * errors.  Diagnostics go to *diags (caller frees with conf_diags_free). */
+ * errors.  Diagnostics go to *diags (caller frees with conf_diags_free); it
+ * is reset first, and may be NULL.  Lines ravpn keeps but does not act on
+ * are DIAG_UNUSED diagnostics and also c->unused, with their secrets
+ * masked.  Messages never contain secrets. */
 struct conf *conf_parse(const char *text, size_t len, const char *path, struct conf_diags *diags);
 struct conf *conf_load(const char *path, struct conf_diags *diags);
 void conf_diags_free(struct conf_diags *d);
-/* "file:line: error|warning: message" for each diagnostic. */
+/* "file:line: error: msg", "file:line: warning: msg" and
+ * "file:line: not used by ravpn: <text>" for each diagnostic ("file: ..."
+ * for a diagnostic without a line, e.g. a file that cannot be read). */
 void conf_diags_print(const struct conf_diags *d, const char *path, FILE *out);
 
 struct conf *conf_ref(struct conf *c);

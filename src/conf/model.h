@@ -29,7 +29,8 @@ struct conf_alg {
 struct conf_interface {
 	char *hwname;            /* "Ethernet0/1" */
 	char *nameif;            /* "outside"; NULL if none */
-	int security_level;
+	int security_level;      /* kept for show output; ravpn filters nothing by it, so
+	                          * conf/ also reports the line as "not used" */
 	uint32_t addr, mask;     /* 0 if none */
 	bool shutdown;
 	int line;
