@@ -23,17 +23,27 @@ static const char *group_policy_name(const struct ike_sa *sa, const struct conf_
 	return tg->default_group_policy ? tg->default_group_policy : "DfltGrpPolicy";
 }
 
-/* §2.4 INITIAL_CONTACT: the peer restarted; older SAs of the same user
- * and tunnel-group are stale. */
+/* §2.4 INITIAL_CONTACT: the peer restarted; older SAs of the same
+ * authenticated identity are stale.  A group pre-shared key gives every
+ * client of the group the same identity (keyid:GROUP), so there the peer's
+ * address must match too, or one client would close the others. */
+static bool same_peer(const struct ike_sa *a, const struct ike_sa *b)
+{
+	if (!a->username || !b->username || strcmp(a->username, b->username) != 0 ||
+	    !a->tunnel_group || !b->tunnel_group || strcmp(a->tunnel_group, b->tunnel_group) != 0)
+		return false;
+	if (b->auth_verify == IKE_AUTHK_EAP || b->auth_verify == IKE_AUTHK_CERT)
+		return true;
+	return a->remote.sin_addr.s_addr == b->remote.sin_addr.s_addr;
+}
+
 static void initial_contact(struct ike_sa *sa)
 {
 	struct ike_sa *x = ike_sa_first();
 	while (x) {
 		struct ike_sa *next = ike_sa_next(x);
 		if (x != sa && x->version == IKE_V2 && x->state == IKE_STATE_ESTABLISHED &&
-		    x->username && sa->username && strcmp(x->username, sa->username) == 0 &&
-		    x->tunnel_group && sa->tunnel_group &&
-		    strcmp(x->tunnel_group, sa->tunnel_group) == 0) {
+		    same_peer(x, sa)) {
 			v2_log(x, 1, "INITIAL_CONTACT from the same user: removing this SA");
 			v2_sa_destroy(x, "Peer Reconnected", true);
 		}

@@ -420,6 +420,7 @@ static void child_payloads(struct ikev2_wr *w, uint32_t spi)
 struct psk_arg {
 	const char *secret;
 	uint32_t spi;
+	bool initial_contact;
 };
 
 static void fill_psk_auth(struct ini *I, struct ikev2_wr *w, void *arg)
@@ -427,6 +428,8 @@ static void fill_psk_auth(struct ini *I, struct ikev2_wr *w, void *arg)
 	struct psk_arg *a = arg;
 	uint8_t auth[20];
 	ikev2_w_id(w, IKEV2_PL_IDI, I->idi_body[0], I->idi_body + 4, I->idi_len - 4);
+	if (a->initial_contact)
+		ikev2_w_notify(w, 0, NULL, 0, IKEV2_N_INITIAL_CONTACT, NULL, 0);
 	psk_auth(I, (const uint8_t *)a->secret, strlen(a->secret), auth);
 	ikev2_w_auth(w, IKEV2_AUTH_PSK, auth, sizeof(auth));
 	child_payloads(w, a->spi);
@@ -448,7 +451,7 @@ static int connect_psk(struct ini *I, struct ikev2_msg *m, struct buf *plain)
 	if (connect_init(I) < 0)
 		return -1;
 	set_idi(I, IKEV2_ID_KEY_ID, "PSKG");
-	struct psk_arg a = { "client-secret", 0xc1c1c1c1 };
+	struct psk_arg a = { "client-secret", 0xc1c1c1c1, false };
 	send_request(I, IKEV2_IKE_AUTH, fill_psk_auth, &a);
 	return open_reply(I, m, plain);
 }
@@ -549,7 +552,7 @@ static void psk_connection_gets_address_child_and_verifiable_auth(void)
 	/* the IKE_AUTH request again: the stored reply, nothing renegotiated */
 	struct buf b;
 	buf_init(&b);
-	struct psk_arg a = { "client-secret", 0xc1c1c1c1 };
+	struct psk_arg a = { "client-secret", 0xc1c1c1c1, false };
 	build_request(&I, IKEV2_IKE_AUTH, 1, fill_psk_auth, &a, &b);
 	size_t first_len = R.sent[0].len;
 	deliver(&I, b.data, b.len);
@@ -632,7 +635,7 @@ static void wrong_psk_fails_with_authentication_failed_and_leaves_nothing(void)
 	buf_init(&plain);
 	T_EQ_INT(connect_init(&I), 0);
 	set_idi(&I, IKEV2_ID_KEY_ID, "PSKG");
-	struct psk_arg a = { "not-the-secret", 1 };
+	struct psk_arg a = { "not-the-secret", 1, false };
 	send_request(&I, IKEV2_IKE_AUTH, fill_psk_auth, &a);
 	T_EQ_INT(open_reply(&I, m, &plain), 0);
 	T_CHECK(ikev2_msg_notify(m, IKEV2_N_AUTHENTICATION_FAILED) != NULL);
@@ -644,7 +647,7 @@ static void wrong_psk_fails_with_authentication_failed_and_leaves_nothing(void)
 	ini_init(&I, 6, 501);
 	T_EQ_INT(connect_init(&I), 0);
 	set_idi(&I, IKEV2_ID_KEY_ID, "NOSUCHGROUP");
-	struct psk_arg b = { "client-secret", 1 };
+	struct psk_arg b = { "client-secret", 1, false };
 	send_request(&I, IKEV2_IKE_AUTH, fill_psk_auth, &b);
 	T_EQ_INT(open_reply(&I, m, &plain), 0);
 	T_CHECK(ikev2_msg_notify(m, IKEV2_N_AUTHENTICATION_FAILED) != NULL);
@@ -679,6 +682,40 @@ static void pool_exhaustion_answers_internal_address_failure_without_child(void)
 	T_EQ_INT(ike_sa_count(IKE_V2), 0);
 	free(m);
 	buf_free(&plain);
+}
+
+static void initial_contact_with_group_psk_only_replaces_the_same_peer(void)
+{
+	struct ini A, B, C;
+	struct ikev2_msg *m = calloc(1, sizeof(*m));
+	struct buf plain;
+	buf_init(&plain);
+	struct psk_arg a = { "client-secret", 0xc1c1c1c1, true };
+	ini_init(&A, 90, 500);
+	ini_init(&B, 91, 500);
+	ini_init(&C, 90, 4600);            /* A again (same address), after a restart */
+	T_EQ_INT(connect_init(&A), 0);
+	set_idi(&A, IKEV2_ID_KEY_ID, "PSKG");
+	send_request(&A, IKEV2_IKE_AUTH, fill_psk_auth, &a);
+	T_EQ_INT(connect_init(&B), 0);
+	set_idi(&B, IKEV2_ID_KEY_ID, "PSKG");
+	send_request(&B, IKEV2_IKE_AUTH, fill_psk_auth, &a);
+	/* same identity keyid:PSKG, other address: both stay */
+	T_CHECK(sa_of(&A) && sa_of(&A)->state == IKE_STATE_ESTABLISHED);
+	T_CHECK(sa_of(&B) && sa_of(&B)->state == IKE_STATE_ESTABLISHED);
+	T_EQ_INT(connect_init(&C), 0);
+	set_idi(&C, IKEV2_ID_KEY_ID, "PSKG");
+	send_request(&C, IKEV2_IKE_AUTH, fill_psk_auth, &a);
+	T_EQ_INT(open_reply(&C, m, &plain), 0);
+	T_CHECK(m->present & IKEV2_BIT(IKEV2_PL_CP));    /* A's address was freed for C */
+	T_CHECK(sa_of(&A) == NULL);
+	T_CHECK(sa_of(&B) != NULL && sa_of(&C) != NULL);
+	reset();
+	free(m);
+	buf_free(&plain);
+	ini_free(&A);
+	ini_free(&B);
+	ini_free(&C);
 }
 
 /* ---- EAP-MD5 through MSCHAPv2's NAK, with our certificate and fragments -------------- */
@@ -1231,6 +1268,7 @@ int main(void)
 	T_RUN(informational_liveness_child_delete_and_ike_delete_free_everything);
 	T_RUN(wrong_psk_fails_with_authentication_failed_and_leaves_nothing);
 	T_RUN(pool_exhaustion_answers_internal_address_failure_without_child);
+	T_RUN(initial_contact_with_group_psk_only_replaces_the_same_peer);
 	T_RUN(eap_md5_via_nak_with_certificate_reply_in_fragments);
 	T_RUN(rekeys_of_child_and_ike_sa_move_state_to_the_new_sa);
 	T_RUN(cookie_challenge_above_half_open_threshold);
