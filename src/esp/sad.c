@@ -47,9 +47,12 @@ static void on_timer(void *arg)
 
 struct esp *esp_new(const struct esp_config *cfg, struct loop *loop, esp_event_fn fn, void *arg)
 {
-	struct esp *e = calloc(1, sizeof(*e));
+	/* struct esp holds 64-byte aligned counters: calloc is not enough. */
+	size_t sz = (sizeof(struct esp) + 63) & ~(size_t)63;
+	struct esp *e = aligned_alloc(64, sz);
 	if (!e)
 		return NULL;
+	memset(e, 0, sz);
 	if (cfg)
 		e->cfg = *cfg;
 	const char *name = e->cfg.tun_name ? e->cfg.tun_name : ESP_DEFAULT_TUN_NAME;
