@@ -207,6 +207,10 @@ static void set_negotiated(struct ike_sa *sa, const struct v2_ike_choice *ch)
 	sa->policy_priority = ch->policy->priority;
 }
 
+/* HDR(SPIi,0), [N(COOKIE),] SAi1, KEi, Ni, [N...] -->
+ *   <-- HDR(SPIi,SPIr), SAr1, KEr, Nr, N(NAT_D)x2, [CERTREQ,] [N...]   (from init_done)
+ *   <-- HDR(SPIi,0), N(COOKIE | INVALID_KE_PAYLOAD | NO_PROPOSAL_CHOSEN)
+ * RFC 7296 §1.2, §2.6, §2.7, §2.23 */
 enum v2_verdict v2_init_request(struct v2_ctx *c)
 {
 	const struct ikev2_msg *m = c->in;
