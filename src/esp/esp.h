@@ -196,6 +196,7 @@ struct esp_stats {
 	uint64_t rx_pkts, tx_pkts;   /* ESP datagrams received / sent */
 	uint64_t tun_rx, tun_tx;     /* packets read from / written to the TUN */
 	uint64_t tun_gso;            /* TSO/GSO super-packets read from the TUN */
+	uint64_t tun_gro;            /* merged TCP super-packets written to the TUN */
 	uint64_t send_errors, tun_errors;
 	uint64_t nomem;              /* per-thread SA state could not be allocated */
 };

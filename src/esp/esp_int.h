@@ -210,7 +210,7 @@ struct esp_prefixes {
 /* Per-thread counters that belong to no SA. */
 struct esp_wstats {
 	ctr_t unknown_spi, short_pkts, no_sa_dst, tun_ipv6, tun_bad;
-	ctr_t keepalives, ike_misrouted, rx_pkts, tx_pkts, tun_rx, tun_tx, tun_gso;
+	ctr_t keepalives, ike_misrouted, rx_pkts, tx_pkts, tun_rx, tun_tx, tun_gso, tun_gro;
 	ctr_t send_errors, tun_errors, nomem;
 } __attribute__((aligned(64)));
 

@@ -72,6 +72,10 @@ struct esp_worker {
 	unsigned nu, nw;
 
 	uint8_t *gso;                  /* one TUN read with its virtio header */
+	uint8_t **gro_pkt;             /* decrypted packets of a batch, for GRO */
+	size_t *gro_len;
+	uint8_t gro_hdr[128];
+	uint8_t gro_vnet[16];
 	uint8_t iv[IV_POOL];
 	size_t ivpos;
 } __attribute__((aligned(64)));
@@ -427,19 +431,135 @@ int esp_tun_write(struct esp *e, int fd, const uint8_t *pkt, size_t len)
 	return r == want ? 0 : -1;
 }
 
-static void deliver(struct esp_worker *w, uint8_t *pkt, size_t len,
-		    const struct sockaddr_in *from, uint64_t now)
+/* ---- GRO towards the TUN --------------------------------------------------
+ * Consecutive decrypted TCP segments of one flow are written to the TUN as
+ * one super-packet (virtio GSO_TCPV4, checksum left partial), the way the
+ * kernel's GRO would merge them: one write and one trip through the stack
+ * instead of dozens.  The rules follow TCP GRO: same addresses, ports, TOS,
+ * TTL, ACK number and options; in-order sequence numbers; every segment but
+ * the last a full MSS; only ACK (and PSH, which ends a run) set; no IP
+ * options or fragments; at most 64 KB. */
+
+struct tcp4 {
+	size_t ihl, hl, plen;           /* IP header, IP + TCP headers, payload */
+	uint32_t seq;
+	uint8_t flags;
+};
+
+static bool tcp4_parse(const uint8_t *p, size_t len, struct tcp4 *t)
 {
-	uint8_t *inner;
-	size_t ilen;
-	int rc = esp_rx_one(w->e, w->idx, &w->st, &w->lim, pkt, len, from, now, &inner, &ilen);
-	if (rc < 0 || w->tun_fd < 0)
-		return;
-	if (esp_tun_write(w->e, w->tun_fd, inner, ilen) < 0) {
+	if (len < 40 || p[0] != 0x45 || p[9] != IPPROTO_TCP || (be16(p + 6) & 0x3fff))
+		return false;                     /* IHL 5 only, no MF, no offset */
+	if (be16(p + 2) != len)
+		return false;
+	t->ihl = 20;
+	size_t thl = (size_t)(p[20 + 12] >> 4) * 4;
+	if (thl < 20 || 20 + thl > len)
+		return false;
+	t->hl = 20 + thl;
+	t->plen = len - t->hl;
+	t->seq = be32(p + 24);
+	t->flags = p[20 + 13];
+	/* ACK must be set; nothing but ACK and PSH */
+	return t->plen > 0 && (t->flags & 0x10) && !(t->flags & (uint8_t)~0x18);
+}
+
+static bool tcp4_same_flow(const uint8_t *a, const uint8_t *b, size_t hl)
+{
+	return a[1] == b[1] && a[8] == b[8] && (a[6] & 0x40) == (b[6] & 0x40) &&
+	       !memcmp(a + 12, b + 12, 8) &&            /* addresses */
+	       !memcmp(a + 20, b + 20, 4) &&            /* ports */
+	       !memcmp(a + 28, b + 28, 4) &&            /* ACK number */
+	       a[32] == b[32] &&                        /* data offset */
+	       !memcmp(a + 40, b + 40, hl - 40);        /* options */
+}
+
+static void tun_put(struct esp_worker *w, const struct iovec *iov, int n, size_t want,
+		    unsigned segs)
+{
+	ssize_t r = writev(w->tun_fd, iov, n);
+	if (r != (ssize_t)want) {
 		ctr_add(&w->st.tun_errors, 1);
 		return;
 	}
-	ctr_add(&w->st.tun_tx, 1);
+	ctr_add(&w->st.tun_tx, segs);
+	if (segs > 1)
+		ctr_add(&w->st.tun_gro, 1);
+}
+
+#define GRO_MAX_SEGS 64
+
+static void tun_write_batch(struct esp_worker *w, unsigned n)
+{
+	static const uint8_t zero_vnet[sizeof(struct virtio_net_hdr)];
+	struct iovec iov[GRO_MAX_SEGS + 2];
+	if (w->tun_fd < 0)
+		return;
+	for (unsigned i = 0; i < n;) {
+		uint8_t *p0 = w->gro_pkt[i];
+		size_t l0 = w->gro_len[i];
+		struct tcp4 t0, prev, cur;
+		unsigned j = i + 1;
+		size_t total = l0;
+		if (w->e->vnet_hdr && tcp4_parse(p0, l0, &t0) && !(t0.flags & 0x08)) {
+			prev = t0;
+			while (j < n && j - i < GRO_MAX_SEGS && prev.plen == t0.plen) {
+				uint8_t *pj = w->gro_pkt[j];
+				if (!tcp4_parse(pj, w->gro_len[j], &cur) || cur.hl != t0.hl ||
+				    cur.plen > t0.plen || cur.seq != prev.seq + (uint32_t)prev.plen ||
+				    total + cur.plen > 65535 || !tcp4_same_flow(p0, pj, t0.hl))
+					break;
+				total += cur.plen;
+				prev = cur;
+				j++;
+				if (cur.flags & 0x08)
+					break;                /* PSH ends the run */
+			}
+		}
+		if (j == i + 1) {
+			iov[0] = (struct iovec){ (void *)zero_vnet, sizeof(zero_vnet) };
+			iov[1] = (struct iovec){ p0, l0 };
+			if (w->e->vnet_hdr)
+				tun_put(w, iov, 2, sizeof(zero_vnet) + l0, 1);
+			else
+				tun_put(w, iov + 1, 1, l0, 1);
+			i++;
+			continue;
+		}
+		/* The merged header: the first segment's, with the total length, a
+		 * fresh IP checksum, the last segment's flags and window, and the
+		 * TCP checksum left partial (pseudo header only) for the kernel. */
+		uint8_t *hdr = w->gro_hdr;
+		const uint8_t *last = w->gro_pkt[j - 1];
+		memcpy(hdr, p0, t0.hl);
+		put16(hdr + 2, (uint16_t)total);
+		ip_csum_set(hdr, 20);
+		hdr[33] = last[33];
+		memcpy(hdr + 34, last + 34, 2);
+		uint8_t ph[12];
+		memcpy(ph, hdr + 12, 8);
+		ph[8] = 0;
+		ph[9] = IPPROTO_TCP;
+		put16(ph + 10, (uint16_t)(total - 20));
+		uint16_t c = (uint16_t)~csum_fold(csum_add(0, ph, 12));
+		memcpy(hdr + 36, &c, 2);
+		struct virtio_net_hdr vh = {
+			.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+			.gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
+			.hdr_len = (uint16_t)t0.hl,
+			.gso_size = (uint16_t)t0.plen,
+			.csum_start = 20,
+			.csum_offset = 16,
+		};
+		memcpy(w->gro_vnet, &vh, sizeof(vh));
+		iov[0] = (struct iovec){ w->gro_vnet, sizeof(vh) };
+		iov[1] = (struct iovec){ hdr, t0.hl };
+		int k = 2;
+		for (unsigned m = i; m < j; m++)
+			iov[k++] = (struct iovec){ w->gro_pkt[m] + t0.hl, w->gro_len[m] - t0.hl };
+		tun_put(w, iov, k, sizeof(vh) + total, j - i);
+		i = j;
+	}
 }
 
 static void on_udp(struct esp_worker *w, int fd, bool raw)
@@ -448,6 +568,7 @@ static void on_udp(struct esp_worker *w, int fd, bool raw)
 	if (n <= 0)
 		return;
 	uint64_t now = loop_now_ms();
+	unsigned ng = 0;
 	ctr_add(&w->st.rx_pkts, (uint64_t)n);
 	for (int i = 0; i < n; i++) {
 		uint8_t *p = w->rx + (size_t)i * w->rxsz + RX_OFF;
@@ -466,8 +587,15 @@ static void on_udp(struct esp_worker *w, int fd, bool raw)
 			p += ihl;
 			len -= ihl;
 		}
-		deliver(w, p, len, &w->rname[i], now);
+		uint8_t *inner;
+		size_t ilen;
+		if (esp_rx_one(w->e, w->idx, &w->st, &w->lim, p, len, &w->rname[i], now, &inner,
+			       &ilen) == 0) {
+			w->gro_pkt[ng] = inner;
+			w->gro_len[ng++] = ilen;
+		}
 	}
+	tun_write_batch(w, ng);
 	/* Restore what recvmmsg overwrote. */
 	for (int i = 0; i < n; i++) {
 		w->rmsg[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_in);
@@ -528,6 +656,8 @@ static void worker_free_bufs(struct esp_worker *w)
 	free(w->wslot);
 	free(w->ucmsg);
 	free(w->gso);
+	free(w->gro_pkt);
+	free(w->gro_len);
 	if (w->ep >= 0)
 		close(w->ep);
 	if (w->wake >= 0)
@@ -572,9 +702,11 @@ static int worker_init(struct esp *e, struct esp_worker *w, unsigned idx)
 	w->wslot = calloc(t, sizeof(*w->wslot));
 	w->ucmsg = calloc(t, CMSG_SZ);
 	w->gso = e->vnet_hdr ? malloc(GSO_MAX + VNET_LEN) : NULL;
+	w->gro_pkt = calloc(b, sizeof(*w->gro_pkt));
+	w->gro_len = calloc(b, sizeof(*w->gro_len));
 	if (!w->rx || !w->rmsg || !w->riov || !w->rname || !w->tx || !w->umsg || !w->wmsg ||
 	    !w->uiov || !w->wiov || !w->uname || !w->wname || !w->uslot || !w->wslot ||
-	    !w->ucmsg || (e->vnet_hdr && !w->gso))
+	    !w->ucmsg || (e->vnet_hdr && !w->gso) || !w->gro_pkt || !w->gro_len)
 		return -ENOMEM;
 	for (unsigned i = 0; i < b; i++) {
 		w->riov[i].iov_base = w->rx + (size_t)i * w->rxsz + RX_OFF;

@@ -547,6 +547,7 @@ void esp_wstats_fold(struct esp_wstats *d, struct esp_wstats *w)
 	ctr_add(&d->tun_rx, ctr_get(&w->tun_rx));
 	ctr_add(&d->tun_tx, ctr_get(&w->tun_tx));
 	ctr_add(&d->tun_gso, ctr_get(&w->tun_gso));
+	ctr_add(&d->tun_gro, ctr_get(&w->tun_gro));
 	ctr_add(&d->send_errors, ctr_get(&w->send_errors));
 	ctr_add(&d->tun_errors, ctr_get(&w->tun_errors));
 	ctr_add(&d->nomem, ctr_get(&w->nomem));
@@ -566,6 +567,7 @@ static void wstats_add(struct esp_stats *o, struct esp_wstats *w)
 	o->tun_rx += ctr_get(&w->tun_rx);
 	o->tun_tx += ctr_get(&w->tun_tx);
 	o->tun_gso += ctr_get(&w->tun_gso);
+	o->tun_gro += ctr_get(&w->tun_gro);
 	o->send_errors += ctr_get(&w->send_errors);
 	o->tun_errors += ctr_get(&w->tun_errors);
 	o->nomem += ctr_get(&w->nomem);

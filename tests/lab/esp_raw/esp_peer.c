@@ -204,10 +204,11 @@ int main(int argc, char **argv)
 		       (unsigned long long)s.recv_errors);
 	esp_stats(e, &g);
 	printf("unknown_spi %llu\nno_sa_dst %llu\ntun_ipv6 %llu\ntun_rx %llu\ntun_tx %llu\n"
-	       "tun_gso %llu\nrx_pkts %llu\ntx_pkts %llu\ntun_errors %llu\nsend_errors_all %llu\n",
+	       "tun_gso %llu\ntun_gro %llu\nrx_pkts %llu\ntx_pkts %llu\ntun_errors %llu\nsend_errors_all %llu\n",
 	       (unsigned long long)g.unknown_spi, (unsigned long long)g.no_sa_dst,
 	       (unsigned long long)g.tun_ipv6, (unsigned long long)g.tun_rx,
 	       (unsigned long long)g.tun_tx, (unsigned long long)g.tun_gso,
+	       (unsigned long long)g.tun_gro,
 	       (unsigned long long)g.rx_pkts, (unsigned long long)g.tx_pkts,
 	       (unsigned long long)g.tun_errors, (unsigned long long)g.send_errors);
 	fflush(stdout);
