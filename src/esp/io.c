@@ -19,6 +19,7 @@
 #include <linux/filter.h>
 #include <linux/virtio_net.h>
 #include <netinet/ip.h>
+#include <netinet/udp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,11 @@ struct esp_worker {
 	struct sockaddr_in *uname, *wname;
 	struct esp_slot **uslot, **wslot;
 	uint8_t *ucmsg;                /* one IP_PKTINFO control buffer per message */
+	uint32_t *ulocal;              /* its source address (0 = any) */
+	struct mmsghdr *gmsg;          /* UDP GSO groups */
+	uint8_t *gcmsg;
+	unsigned *gfirst, *gsegs;
+	bool no_udp_gso;
 	unsigned nu, nw;
 
 	uint8_t *gso;                  /* one TUN read with its virtio header */
@@ -199,10 +205,102 @@ static void send_batch(struct esp_worker *w, int fd, struct mmsghdr *m, struct e
 	}
 }
 
+/* UDP GSO (UDP_SEGMENT): consecutive ESP packets for one peer, all of one
+ * size but the last, leave in one sendmsg as one super-datagram that the
+ * stack carries whole down to the device (or the peer's socket, across a
+ * veth) and segments only there.  TSO'd TCP from the TUN produces exactly
+ * such runs.  Falls back to one datagram per message if the route cannot
+ * do it (EIO). */
+#define UDP_GSO_SEGS 64
+#define GCMSG_SZ (CMSG_SPACE(sizeof(uint16_t)) + CMSG_SPACE(sizeof(struct in_pktinfo)))
+
+static bool same_dst(struct esp_worker *w, unsigned a, unsigned b)
+{
+	return w->uname[a].sin_addr.s_addr == w->uname[b].sin_addr.s_addr &&
+	       w->uname[a].sin_port == w->uname[b].sin_port && w->ulocal[a] == w->ulocal[b];
+}
+
+static void udp_flush_gso(struct esp_worker *w, int fd)
+{
+	unsigned ng = 0;
+	for (unsigned i = 0; i < w->nu;) {
+		size_t seg = w->uiov[i].iov_len, total = seg;
+		unsigned j = i + 1;
+		while (j < w->nu && j - i < UDP_GSO_SEGS && same_dst(w, i, j) &&
+		       w->uiov[j - 1].iov_len == seg && w->uiov[j].iov_len <= seg &&
+		       total + w->uiov[j].iov_len <= 65000) {
+			total += w->uiov[j].iov_len;
+			j++;
+		}
+		struct msghdr *h = &w->gmsg[ng].msg_hdr;
+		memset(h, 0, sizeof(*h));
+		h->msg_name = &w->uname[i];
+		h->msg_namelen = sizeof(w->uname[i]);
+		h->msg_iov = &w->uiov[i];
+		h->msg_iovlen = j - i;
+		uint8_t *cb = w->gcmsg + (size_t)ng * GCMSG_SZ;
+		memset(cb, 0, GCMSG_SZ);
+		h->msg_control = cb;
+		h->msg_controllen = GCMSG_SZ;
+		struct cmsghdr *c = CMSG_FIRSTHDR(h);
+		size_t used = 0;
+		if (j - i > 1) {
+			uint16_t gso = (uint16_t)seg;
+			c->cmsg_level = SOL_UDP;
+			c->cmsg_type = UDP_SEGMENT;
+			c->cmsg_len = CMSG_LEN(sizeof(gso));
+			memcpy(CMSG_DATA(c), &gso, sizeof(gso));
+			used += CMSG_SPACE(sizeof(gso));
+			c = CMSG_NXTHDR(h, c);
+		}
+		if (w->ulocal[i]) {
+			struct in_pktinfo pi = { .ipi_spec_dst.s_addr = w->ulocal[i] };
+			c->cmsg_level = IPPROTO_IP;
+			c->cmsg_type = IP_PKTINFO;
+			c->cmsg_len = CMSG_LEN(sizeof(pi));
+			memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+			used += CMSG_SPACE(sizeof(pi));
+		}
+		h->msg_controllen = used;
+		if (!used)
+			h->msg_control = NULL;
+		w->gfirst[ng] = i;
+		w->gsegs[ng] = j - i;
+		ng++;
+		i = j;
+	}
+	unsigned off = 0;
+	while (off < ng) {
+		int r = sendmmsg(fd, w->gmsg + off, ng - off, 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			unsigned f = w->gfirst[off], k = w->gsegs[off];
+			if (k > 1 && (errno == EIO || errno == EINVAL || errno == ENOPROTOOPT)) {
+				/* the path cannot segment: from now on one by one */
+				w->no_udp_gso = true;
+				send_batch(w, fd, w->umsg + f, w->uslot + f, k);
+			} else {
+				ctr_add(&w->st.send_errors, k);
+				if (w->uslot[f])
+					ctr_add(&w->uslot[f]->send_errors, k);
+			}
+			off++;
+			continue;
+		}
+		for (int g = 0; g < r; g++)
+			ctr_add(&w->st.tx_pkts, w->gsegs[off + (unsigned)g]);
+		off += (unsigned)r;
+	}
+}
+
 static void tx_flush(struct esp_worker *w)
 {
-	if (w->nu)
-		send_batch(w, w->udp_fd >= 0 ? w->udp_fd : w->e->udp_fd[0], w->umsg, w->uslot, w->nu);
+	int ufd = w->udp_fd >= 0 ? w->udp_fd : w->e->udp_fd[0];
+	if (w->nu && !w->no_udp_gso && !w->e->cfg.no_offload)
+		udp_flush_gso(w, ufd);
+	else if (w->nu)
+		send_batch(w, ufd, w->umsg, w->uslot, w->nu);
 	if (w->nw)
 		send_batch(w, w->e->raw_fd, w->wmsg, w->wslot, w->nw);
 	w->nu = w->nw = 0;
@@ -288,6 +386,7 @@ static void out_one(struct esp_worker *w, uint8_t *pkt, size_t len)
 		w->uslot[i] = s;
 		m->msg_hdr.msg_control = NULL;
 		m->msg_hdr.msg_controllen = 0;
+		w->ulocal[i] = sa->local.sin_addr.s_addr;
 		if (sa->local.sin_addr.s_addr) {
 			/* Answer from the address the client talks to. */
 			uint8_t *cb = w->ucmsg + (size_t)i * CMSG_SZ;
@@ -655,6 +754,11 @@ static void worker_free_bufs(struct esp_worker *w)
 	free(w->uslot);
 	free(w->wslot);
 	free(w->ucmsg);
+	free(w->ulocal);
+	free(w->gmsg);
+	free(w->gcmsg);
+	free(w->gfirst);
+	free(w->gsegs);
 	free(w->gso);
 	free(w->gro_pkt);
 	free(w->gro_len);
@@ -701,12 +805,18 @@ static int worker_init(struct esp *e, struct esp_worker *w, unsigned idx)
 	w->uslot = calloc(t, sizeof(*w->uslot));
 	w->wslot = calloc(t, sizeof(*w->wslot));
 	w->ucmsg = calloc(t, CMSG_SZ);
+	w->ulocal = calloc(t, sizeof(*w->ulocal));
+	w->gmsg = calloc(t, sizeof(*w->gmsg));
+	w->gcmsg = calloc(t, GCMSG_SZ);
+	w->gfirst = calloc(t, sizeof(*w->gfirst));
+	w->gsegs = calloc(t, sizeof(*w->gsegs));
 	w->gso = e->vnet_hdr ? malloc(GSO_MAX + VNET_LEN) : NULL;
 	w->gro_pkt = calloc(b, sizeof(*w->gro_pkt));
 	w->gro_len = calloc(b, sizeof(*w->gro_len));
 	if (!w->rx || !w->rmsg || !w->riov || !w->rname || !w->tx || !w->umsg || !w->wmsg ||
 	    !w->uiov || !w->wiov || !w->uname || !w->wname || !w->uslot || !w->wslot ||
-	    !w->ucmsg || (e->vnet_hdr && !w->gso) || !w->gro_pkt || !w->gro_len)
+	    !w->ucmsg || (e->vnet_hdr && !w->gso) || !w->gro_pkt || !w->gro_len || !w->ulocal ||
+	    !w->gmsg || !w->gcmsg || !w->gfirst || !w->gsegs)
 		return -ENOMEM;
 	for (unsigned i = 0; i < b; i++) {
 		w->riov[i].iov_base = w->rx + (size_t)i * w->rxsz + RX_OFF;
