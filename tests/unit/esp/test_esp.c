@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -980,6 +981,90 @@ static void udp_group_steers_ike_to_socket_zero_and_esp_to_workers(void)
 	pair_free(&pp);
 }
 
+
+/* SAs removed and installed again while workers decrypt traffic for them:
+ * the grace periods must keep every SA alive as long as a worker can hold
+ * it (ASan turns a violation into a crash here). */
+struct blaster {
+	int fd;
+	struct sockaddr_in to;
+	uint8_t (*pkts)[256];
+	size_t *lens;
+	size_t n;
+	_Atomic bool stop;
+	unsigned long sent;
+};
+
+static void *blast(void *arg)
+{
+	struct blaster *b = arg;
+	while (!atomic_load(&b->stop))
+		for (size_t i = 0; i < b->n; i++)
+			if (sendto(b->fd, b->pkts[i], b->lens[i], 0, (struct sockaddr *)&b->to,
+				   sizeof(b->to)) > 0)
+				b->sent++;
+	return NULL;
+}
+
+static void sa_churn_under_traffic_is_memory_safe(void)
+{
+	enum { NS = 8, PER = 32 };
+	struct esp_config cfg = { .tun_name = "", .workers = 2 };
+	cfg.udp_bind.s_addr = htonl(INADDR_LOOPBACK);
+	int probe = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	socklen_t al = sizeof(a);
+	T_EQ_INT(bind(probe, (struct sockaddr *)&a, sizeof(a)), 0);
+	T_EQ_INT(getsockname(probe, (struct sockaddr *)&a, &al), 0);
+	close(probe);
+	cfg.udp_port = ntohs(a.sin_port);
+	struct esp *gw = esp_new(&cfg, NULL, NULL, NULL);
+	struct esp *cl = esp_plain();
+	T_EQ_INT(esp_start(gw), 0);
+	struct keys kk;
+	memset(&kk, 0x3c, sizeof(kk));
+	static uint8_t pkts[NS * PER][256];
+	static size_t lens[NS * PER];
+	uint8_t in[100];
+	inner_pkt(in, 100, 0x0a0a0002, 0x0a010001);
+	for (uint32_t k = 0; k < NS; k++) {
+		struct esp_sa_params p = params(0x1000 + k, 0x1000 + k, gcm(128), NULL, &kk, &kk);
+		T_EQ_INT(esp_sa_install(gw, &p), 0);
+		p.inner_prefix = 0;
+		T_EQ_INT(esp_sa_install(cl, &p), 0);
+		struct esp_sa *sa = sa_of(cl, 0x1000 + k);
+		for (uint64_t q = 1; q <= PER; q++)
+			lens[k * PER + q - 1] = encap(cl, sa, q, NULL, 4, in, 100, pkts[k * PER + q - 1]);
+	}
+	struct blaster b = { .fd = socket(AF_INET, SOCK_DGRAM, 0), .to = a, .pkts = pkts,
+			     .lens = lens, .n = NS * PER };
+	atomic_init(&b.stop, false);
+	pthread_t th;
+	pthread_create(&th, NULL, blast, &b);
+	uint64_t decaps = 0;
+	uint64_t t_end = loop_now_ms() + 1500;
+	for (int round = 0; loop_now_ms() < t_end; round++) {
+		uint32_t k = (uint32_t)round % NS;
+		struct esp_sa_stats fin;
+		T_EQ_INT(esp_sa_remove(gw, 0x1000 + k, &fin), 0);
+		decaps += fin.pkts_decaps;
+		esp_tick(gw, loop_now_ms());
+		struct esp_sa_params p = params(0x1000 + k, 0x1000 + k, gcm(128), NULL, &kk, &kk);
+		T_EQ_INT(esp_sa_install(gw, &p), 0);
+	}
+	atomic_store(&b.stop, true);
+	pthread_join(th, NULL);
+	close(b.fd);
+	struct esp_stats st;
+	esp_stats(gw, &st);
+	T_CHECK(b.sent > 0);
+	T_CHECK(decaps > 0);
+	T_EQ_INT(st.sas, NS);
+	esp_free(gw);
+	esp_free(cl);
+}
+
 int main(void)
 {
 	log_set_stderr(false);
@@ -1002,5 +1087,6 @@ int main(void)
 	T_RUN(peer_update_applies_to_every_sa_of_the_owner);
 	T_RUN(stats_show_replay_bitmap);
 	T_RUN(udp_group_steers_ike_to_socket_zero_and_esp_to_workers);
+	T_RUN(sa_churn_under_traffic_is_memory_safe);
 	T_DONE();
 }
