@@ -83,6 +83,11 @@ stop() {
 	PIDS=$(echo "$PIDS" | sed "s/ $pid\b//")
 }
 
+HZ=$(getconf CLK_TCK)
+cpu() { # utime + stime of all threads, in ticks
+	awk '{ print $14 + $15 }' /proc/"$1"/stat 2>/dev/null || echo 0
+}
+
 ip netns exec "$S" iperf3 -s -D -I "$DIR/iperf.pid" >/dev/null 2>&1
 sleep 0.3
 PIDS="$PIDS $(cat "$DIR/iperf.pid")"
@@ -99,10 +104,18 @@ for alg in $ALGS; do
 		for dir in up down; do
 			r=""
 			[ $dir = down ] && r=-R
+			c0=$(cpu "$PID_gw")
 			ip netns exec "$C" iperf3 -c 10.1.0.10 -B 10.99.2.1 -t "$TIME" -f m $r \
 				>"$DIR/iperf.log" 2>&1
-			rate=$(awk '/receiver/ { print $(NF-2), $(NF-1) }' "$DIR/iperf.log")
-			printf '%-12s %-4s %-5s %s\n' "$alg" "$mode" "$dir" "${rate:-FAILED}"
+			c1=$(cpu "$PID_gw")
+			rate=$(awk '/receiver/ { print $(NF-2) }' "$DIR/iperf.log")
+			gb=$(awk '/receiver/ { v = $(NF-4); u = $(NF-3);
+				if (u == "GBytes") v *= 1; else if (u == "MBytes") v /= 1000; else v = 0;
+				print v }' "$DIR/iperf.log")
+			cps=$(awk -v a="$c0" -v b="$c1" -v g="$gb" -v hz="$HZ" \
+				'BEGIN { if (g > 0) printf "%.2f", (b - a) / hz / g; else print "-" }')
+			printf '%-12s %-4s %-5s %6s Mbit/s   gateway %s CPU s/GB\n' "$alg" "$mode" "$dir" \
+				"${rate:-FAILED}" "$cps"
 		done
 		stop cl
 		stop gw

@@ -20,6 +20,7 @@
 #include <linux/virtio_net.h>
 #include <netinet/ip.h>
 #include <netinet/udp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -956,6 +957,10 @@ int esp_io_start(struct esp *e)
 			break;
 	}
 	e->started = true;     /* from here workers count for grace periods */
+	/* Workers never take signals: the daemon handles them on its loop. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	for (unsigned i = 0; rc == 0 && i < e->nworkers; i++) {
 		struct esp_worker *w = &e->workers[i];
 		if (pthread_create(&w->th, NULL, worker_main, w) != 0)
@@ -963,6 +968,7 @@ int esp_io_start(struct esp *e)
 		else
 			w->running = true;
 	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc < 0) {
 		log_msg(SEV_ERR, "esp: cannot start workers: %s", strerror(-rc));
 		esp_io_stop(e);
