@@ -5,7 +5,7 @@
 #   tests/lab/run.sh                         every scenario against ravpnd
 #   tests/lab/run.sh ikev2_eap_mschapv2      one scenario (name, file or glob)
 #   LAB_GW=strongswan tests/lab/run.sh       against the strongSwan gateway
-#   LAB_DATAPLANE=0 tests/lab/run.sh ...     skip ping/iperf through the tunnel
+#   LAB_DATAPLANE=0|1 tests/lab/run.sh ...   skip/force the ping through the tunnel
 #   -v                                       show the scenario output live
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)

@@ -32,5 +32,5 @@ else
 	echo "$out" | grep -q "remote-host=$pub " || lab_fail "gateway: remote is not the NAT $pub: $out"
 	echo "$out" | grep -q "nat-remote=yes" || lab_fail "gateway: NAT not detected: $out"
 fi
-[ "${LAB_DATAPLANE:-1}" = 0 ] || lab_ping_through_tunnel c1 anu 3
+if lab_dataplane; then lab_ping_through_tunnel c1 anu 3; fi
 lab_pass "behind NAT ($pub): NAT-T detected on both ends, $vip"
