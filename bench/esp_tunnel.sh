@@ -16,6 +16,7 @@
 #   ALGS       "gcm128 gcm256 cbc128-sha1"    MODES "udp raw"
 #   TIME       seconds per run (10)           WORKERS per esp_peer (0 = one per CPU)
 #   EXTRA      extra esp_peer options, e.g. --no-offload
+#   CLIENT_EXTRA, CLIENT_WORKERS   the same for the client end only
 # Prints one line per algorithm, mode and direction with the iperf3 receiver
 # rate.  Every namespace and process is removed on exit.
 set -u
@@ -33,6 +34,10 @@ MODES=${MODES:-"udp raw"}
 TIME=${TIME:-10}
 WORKERS=${WORKERS:-0}
 EXTRA=${EXTRA:-}
+# Options for the client end only: CLIENT_EXTRA=--no-offload CLIENT_WORKERS=1
+# models a plain userspace client (one thread, a packet per system call,
+# like strongSwan's libipsec) against the gateway with all its offloads.
+CLIENT_EXTRA=${CLIENT_EXTRA:-}
 ID=rvbt$$
 C=${ID}c
 G=${ID}g
@@ -100,7 +105,8 @@ for alg in $ALGS; do
 			--route 10.99.2.1/32 --workers "$WORKERS" $EXTRA || exit 1
 		start "$C" cl --tun rvc --tun-addr 10.99.2.1/32 --local 10.0.0.2 --peer 10.0.0.1 \
 			--spi-in 0xb0000001 --spi-out 0xa0000001 --mode "$mode" --alg "$alg" \
-			--inner 0.0.0.0/0 --route 10.1.0.0/24 --workers "$WORKERS" $EXTRA || exit 1
+			--inner 0.0.0.0/0 --route 10.1.0.0/24 --workers "${CLIENT_WORKERS:-$WORKERS}" \
+			$EXTRA $CLIENT_EXTRA || exit 1
 		for dir in up down; do
 			r=""
 			[ $dir = down ] && r=-R

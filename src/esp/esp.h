@@ -27,6 +27,12 @@
  * ike/ (e.g. the program failed to attach on an exotic kernel) can be handed
  * over with esp_input_udp().
  *
+ * Offloads (esp_config.no_offload turns them off): the TUN queues use
+ * IFF_VNET_HDR with TSO4, so the kernel hands over 64 KB TCP super-packets
+ * that the workers cut into MSS segments; decrypted TCP segments of one flow
+ * are merged back into super-packets when written to the TUN (GRO); runs of
+ * equal-size ESP datagrams to one peer leave as one UDP GSO send.
+ *
  * Events (soft/hard expiry) are delivered on the control thread from a
  * one-second timer on the loop given to esp_new(), or from esp_tick().
  *
