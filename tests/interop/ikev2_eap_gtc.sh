@@ -4,6 +4,7 @@
 # strongSwan client, configured for EAP-GTC only, NAKs the others.
 # Passes when strongSwan sees the IKE SA ESTABLISHED, the CHILD_SA INSTALLED
 # with a virtual IP from webvpn1 and the gateway shows the session.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"   # `sh script` works too
 set -eu
 d=$(cd "$(dirname "$0")" && pwd)
 while [ ! -f "$d/tests/lab/lib.sh" ]; do [ "$d" != / ] || exit 1; d=$(dirname "$d"); done

@@ -4,6 +4,7 @@
 # Passes when strongSwan sees the IKE SA ESTABLISHED, the CHILD_SA INSTALLED
 # with a virtual IP from webvpn1 (10.2.2.1-10.2.2.10) and the gateway shows
 # the session; the ping through the tunnel runs once the data plane exists.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"   # `sh script` works too
 set -eu
 d=$(cd "$(dirname "$0")" && pwd)
 while [ ! -f "$d/tests/lab/lib.sh" ]; do [ "$d" != / ] || exit 1; d=$(dirname "$d"); done

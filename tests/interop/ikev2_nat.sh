@@ -5,6 +5,7 @@
 # gateway: `show crypto ikev2 sa detail` says "NAT-T is detected" and shows the
 # NAT's address as the remote), the CHILD_SA is ESP-in-UDP (TUNNEL-in-UDP) and
 # traffic flows through it.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"   # `sh script` works too
 set -eu
 d=$(cd "$(dirname "$0")" && pwd)
 while [ ! -f "$d/tests/lab/lib.sh" ]; do [ "$d" != / ] || exit 1; d=$(dirname "$d"); done

@@ -4,6 +4,7 @@
 # address pool: the gateway must answer FAILED_CP_REQUIRED (RFC 7296 3.10.1:
 # "CP(CFG_REQUEST) was expected but not received"), so no CHILD_SA is built
 # and no lease is taken.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"   # `sh script` works too
 set -eu
 d=$(cd "$(dirname "$0")" && pwd)
 while [ ! -f "$d/tests/lab/lib.sh" ]; do [ "$d" != / ] || exit 1; d=$(dirname "$d"); done

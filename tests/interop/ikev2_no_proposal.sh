@@ -7,6 +7,7 @@
 #     ipsec-proposal is AES-256/AES/3DES with SHA-1): NO_PROPOSAL_CHOSEN for
 #     the CHILD_SA, no CHILD_SA installed; once the client closes the IKE SA
 #     the gateway holds no lease.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"   # `sh script` works too
 set -eu
 d=$(cd "$(dirname "$0")" && pwd)
 while [ ! -f "$d/tests/lab/lib.sh" ]; do [ "$d" != / ] || exit 1; d=$(dirname "$d"); done

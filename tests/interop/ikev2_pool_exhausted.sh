@@ -6,6 +6,7 @@
 # created"; FAILED_CP_REQUIRED is for a missing CP, see ikev2_no_cp.sh), and
 # user1's tunnel must be untouched.
 # When user1 disconnects, the address is freed and user2 gets it.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"   # `sh script` works too
 set -eu
 d=$(cd "$(dirname "$0")" && pwd)
 while [ ! -f "$d/tests/lab/lib.sh" ]; do [ "$d" != / ] || exit 1; d=$(dirname "$d"); done

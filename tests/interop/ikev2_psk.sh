@@ -6,6 +6,7 @@
 # Each must be ESTABLISHED/INSTALLED with exactly that suite (strongSwan's own
 # view) and a virtual IP from webvpn1.  A wrong key must be refused with
 # AUTHENTICATION_FAILED.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"   # `sh script` works too
 set -eu
 d=$(cd "$(dirname "$0")" && pwd)
 while [ ! -f "$d/tests/lab/lib.sh" ]; do [ "$d" != / ] || exit 1; d=$(dirname "$d"); done

@@ -3,6 +3,7 @@
 # keyid:NO-SUCH-GROUP) with valid user credentials: the gateway must refuse
 # with AUTHENTICATION_FAILED, strongSwan must have no IKE SA and the gateway
 # no lease and no session.  Then the same user with the right group connects.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"   # `sh script` works too
 set -eu
 d=$(cd "$(dirname "$0")" && pwd)
 while [ ! -f "$d/tests/lab/lib.sh" ]; do [ "$d" != / ] || exit 1; d=$(dirname "$d"); done

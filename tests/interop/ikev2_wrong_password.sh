@@ -4,6 +4,7 @@
 # IKE SA, and the gateway must hold no lease and no session afterwards
 # (`show ip local pool webvpn1` In use 0, `show vpn-sessiondb anyconnect` empty).
 # Finally the right password still works (nothing was locked or leaked).
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"   # `sh script` works too
 set -eu
 d=$(cd "$(dirname "$0")" && pwd)
 while [ ! -f "$d/tests/lab/lib.sh" ]; do [ "$d" != / ] || exit 1; d=$(dirname "$d"); done

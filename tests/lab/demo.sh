@@ -12,6 +12,7 @@
 #
 # DEMO_CONF=FILE picks another config; LAB_GW=strongswan runs the same story
 # against strongSwan as the gateway (to see what the lab looks like).
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"   # `sh script` works too
 set -eu
 d=$(cd "$(dirname "$0")/../.." && pwd)
 LAB_QUIET=${LAB_QUIET:-1}     # the lab's own progress lines only with LAB_QUIET=0

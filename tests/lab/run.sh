@@ -7,6 +7,7 @@
 #   LAB_GW=strongswan tests/lab/run.sh       against the strongSwan gateway
 #   LAB_DATAPLANE=0|1 tests/lab/run.sh ...   skip/force the ping through the tunnel
 #   -v                                       show the scenario output live
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"   # `sh script` works too
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 verbose=0
