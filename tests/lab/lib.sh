@@ -147,9 +147,14 @@ lab_ns_add() { # NAME
 lab_init() {
 	lab_require
 	LAB_DIR=$(mktemp -d "/tmp/ravpn-lab.$$.XXXXXX")
+	# every way out runs lab_cleanup: normal exit, failure, Ctrl-C, kill,
+	# hang-up, and a closed output pipe (`demo.sh | head` would otherwise
+	# die of SIGPIPE without running the EXIT trap)
 	trap lab_cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
+	trap 'exit 129' HUP
+	trap 'exec >/dev/null 2>&1; exit 141' PIPE
 	lab_log "lab $LAB_ID in $LAB_DIR (gateway: $LAB_GW)"
 
 	lab_ns_add gw
@@ -292,7 +297,7 @@ lab_ravpnd_check_exit() {
 
 lab_cleanup() {
 	local rc=$? e pid ns
-	trap - EXIT INT TERM
+	trap - EXIT INT TERM HUP PIPE
 	set +e
 	[ "$rc" != 0 ] && [ "$LAB_FAILED" = 0 ] && [ "$rc" != 77 ] && {
 		echo "FAIL: exit status $rc" >&2
