@@ -128,7 +128,7 @@ static int acl_action(struct pctx *p, size_t i, bool *permit)
 /* access-list NAME standard permit|deny ADDR */
 static int h_acl_standard(struct pctx *p)
 {
-	bool permit;
+	bool permit = false;
 	uint32_t a, m;
 	size_t i = 4;
 	if (acl_action(p, 3, &permit))
@@ -151,7 +151,7 @@ static int h_acl_standard(struct pctx *p)
  * (log, inactive, time-range) are kept as "not used". */
 static int h_acl_extended(struct pctx *p)
 {
-	bool permit;
+	bool permit = false;
 	uint32_t a, m, da, dm;
 	size_t i = p->k;   /* "access-list * extended" = 3; PIX "access-list * permit" = 3 too */
 	if (p_is(p, 2, "permit") || p_is(p, 2, "deny"))
