@@ -5,8 +5,8 @@
  *
  * Runs in the foreground and logs to stderr.  Wiring: event loop,
  * configuration (conf/), address pools (aaa/), trustpoints (auth/), the
- * IKE transport (ike/core) with the IKEv2 engine (ike/v2), and the
- * control socket (ctl/).  Signals arrive through a signalfd on the loop:
+ * ESP data plane (esp/, via daemon/dataplane.c), the IKE transport
+ * (ike/core) with the IKEv2 engine (ike/v2), and the control socket (ctl/).  Signals arrive through a signalfd on the loop:
  *   SIGINT, SIGTERM  DELETE every IKE SA (the peers learn at once), exit 0
  *   SIGHUP           reload the configuration; on any error keep the old one
  * Running SAs keep the configuration they were built with. */
@@ -29,6 +29,7 @@
 #include "crypto/crypto.h"
 #include "ctl/ctl.h"
 #include "daemon/daemon.h"
+#include "daemon/dataplane.h"
 #include "ike/core/ike.h"
 #include "ike/v2/ikev2.h"
 
@@ -39,6 +40,7 @@ struct daemon {
 	struct conf *conf;
 	struct pool_set *pools;
 	struct trustpoint_store tps;
+	struct dataplane *dp;
 	struct ike_io *io;
 	struct ikev2 *v2;
 	struct ctl *ctl;
@@ -152,6 +154,7 @@ static int reload(struct daemon *d)
 	struct conf *old = d->conf;
 	d->conf = nc;
 	conf_unref(old);
+	dataplane_reconf(d->dp, nc);
 	if (ike_io_reconf(d->io, nc) < 0)
 		log_msg(SEV_ERR, "reload: cannot rebind the IKE sockets");
 	log_msg(SEV_NOTICE, "configuration reloaded");
@@ -217,7 +220,13 @@ static int run(struct daemon *d)
 	}
 	if (trustpoints_load(&d->tps, d->conf, d->state_dir) < 0)
 		goto out;
-	d->io = ike_io_new(d->loop, d->conf, NULL);
+	/* The data plane first: it owns the UDP 4500 socket group and lends
+	 * IKE the socket that receives non-ESP-marker traffic. */
+	d->dp = dataplane_new(d->loop, d->conf);
+	if (!d->dp)
+		goto out;
+	struct ike_io_opts iopts = { .borrow_natt_fd = true, .natt_fd = dataplane_ike_fd(d->dp) };
+	d->io = ike_io_new(d->loop, d->conf, &iopts);
 	if (!d->io)
 		goto out;
 	struct ikev2_env ienv = { env_conf, env_pools, env_tps, d };
@@ -240,6 +249,7 @@ out:
 	ctl_free(d->ctl);
 	ikev2_free(d->v2);
 	ike_io_free(d->io);
+	dataplane_free(d->dp);
 	trustpoints_free(&d->tps);
 	pool_set_free(d->pools);
 	if (d->sigfd > 0)

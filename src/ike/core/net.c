@@ -137,6 +137,15 @@ static int open_sockets(struct ike_io *io, uint32_t addr)
 		int one = 1;
 		io->fd_natt = io->opts.natt_fd;
 		setsockopt(io->fd_natt, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
+		/* on_readable drains until EAGAIN: a borrowed blocking socket
+		 * would stall the whole control plane. */
+		int fl = fcntl(io->fd_natt, F_GETFL);
+		if (fl < 0 || fcntl(io->fd_natt, F_SETFL, fl | O_NONBLOCK) < 0) {
+			log_msg(SEV_ERR, "borrowed UDP %u socket: cannot make it non-blocking", pn);
+			close(io->fd);
+			io->fd = -1;
+			return -1;
+		}
 	} else {
 		io->fd_natt = open_one(addr, pn);
 	}
