@@ -797,9 +797,6 @@ $sas"
 # traffic through the tunnel
 
 # Does the gateway under test carry ESP traffic?  Both strongSwan and ravpnd do.
-# ESP data plane is not wired to the TUN yet, so its scenarios skip the ping.
-# >>> Flip LAB_RAVPND_DATAPLANE to 1 when ravpnd's data plane lands (bench/throughput
-# case (a) tells: it runs instead of printing "no ESP data plane yet"). <<<
 # LAB_DATAPLANE=0|1 overrides both.
 LAB_RAVPND_DATAPLANE=1
 
