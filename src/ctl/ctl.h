@@ -39,6 +39,9 @@ struct ctl_env {
 	 * them; the show then prints "-" resp. leaves the line out). */
 	void (*session_totals)(void *arg, struct ctl_session_totals *out);
 	time_t started;          /* daemon start time: show version uptime */
+	/* Optional: bring the counters the shows print up to date (the data
+	 * plane keeps them per worker) before a command runs. */
+	void (*refresh)(void *arg);
 };
 
 struct ctl;

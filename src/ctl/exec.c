@@ -125,5 +125,7 @@ char *ctl_exec_tree(const struct ctl_node *root, const struct ctl_env *env, cons
 	if (n < 0)
 		return answer_error("% Too many words", json);
 	struct ctl_cmd cmd = { .env = env, .json = json, .now = *now };
+	if (env && env->refresh)
+		env->refresh(env->arg);
 	return run_words(root, words, (size_t)n, &cmd);
 }

@@ -103,9 +103,10 @@ static void copy_stats(struct child_sa *c, const struct esp_sa_stats *s)
 			 s->bad_inner + s->spoofed;
 }
 
-static void on_stats_timer(void *arg)
+void dataplane_sync(struct dataplane *dp)
 {
-	struct dataplane *dp = arg;
+	if (!dp)
+		return;
 	for (struct ike_sa *sa = ike_sa_first(); sa; sa = ike_sa_next(sa)) {
 		for (struct child_sa *c = sa->children; c; c = c->next) {
 			struct esp_sa_stats s;
@@ -117,6 +118,12 @@ static void on_stats_timer(void *arg)
 				ike_note_esp_rx(c->spi_in);
 		}
 	}
+}
+
+static void on_stats_timer(void *arg)
+{
+	struct dataplane *dp = arg;
+	dataplane_sync(dp);
 	dp->timer = loop_timer_add(dp->loop, STATS_INTERVAL_MS, on_stats_timer, dp);
 }
 

@@ -18,6 +18,8 @@ struct dataplane *dataplane_new(struct loop *l, const struct conf *c);
 void dataplane_free(struct dataplane *dp);
 /* The UDP 4500 socket IKE borrows (non-ESP-marker traffic lands there). */
 int dataplane_ike_fd(const struct dataplane *dp);
+/* Copy the data plane's counters into the CHILD SAs now (before a show). */
+void dataplane_sync(struct dataplane *dp);
 /* Routes for the pools of a new configuration (after a reload). */
 void dataplane_reconf(struct dataplane *dp, const struct conf *c);
 

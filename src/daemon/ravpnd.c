@@ -74,6 +74,11 @@ static void env_totals(void *arg, struct ctl_session_totals *out)
 	out->ikev2_peak = st.sessions_peak;
 }
 
+static void env_refresh(void *arg)
+{
+	dataplane_sync(((struct daemon *)arg)->dp);
+}
+
 static int env_clear(void *arg, unsigned tunnel_id)
 {
 	struct daemon *d = arg;
@@ -236,7 +241,7 @@ static int run(struct daemon *d)
 	if (d->v2 && ikev2_set_workers(d->v2, workers) < 0)
 		log_msg(SEV_WARNING, "IKEv2: no worker threads; DH and signatures run on the loop");
 	struct ctl_env cenv = { env_conf, env_pools, env_tps, env_clear, d, env_totals,
-				time(NULL) };
+				time(NULL), env_refresh };
 	d->ctl = ctl_new(d->loop, d->ctl_path, &cenv);
 	if (!d->v2 || !d->ctl) {
 		log_msg(SEV_ERR, "cannot start the %s", d->v2 ? "control socket" : "IKEv2 engine");
