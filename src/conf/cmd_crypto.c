@@ -618,14 +618,17 @@ static struct conf_dynmap_entry *dynmap_get(struct pctx *p)
 	return e;
 }
 
-static int name_list(struct pctx *p, size_t from, const char *what, char **list, size_t *n)
+/* Words from..end as a list of names (replacing what the list held). */
+int p_name_list(struct pctx *p, size_t from, const char *what, size_t max, char **list, size_t *n)
 {
 	char *v[CONF_MAX_LIST];
 	size_t k = 0;
+	if (max > CONF_MAX_LIST)
+		max = CONF_MAX_LIST;
 	if (p_need(p, from, what))
 		return -1;
-	if (p_n(p) - from > CONF_MAX_LIST)
-		return p_err(p, "too many %s names (at most %d)", what, CONF_MAX_LIST);
+	if (p_n(p) - from > max)
+		return p_err(p, "too many %s names (at most %zu)", what, max);
 	for (size_t i = from; i < p_n(p); i++) {
 		if (!(v[k] = strdup(p_w(p, i)))) {
 			while (k)
@@ -644,7 +647,7 @@ static int name_list(struct pctx *p, size_t from, const char *what, char **list,
 static int h_dyn_proposal(struct pctx *p)
 {
 	struct conf_dynmap_entry *e = dynmap_get(p);
-	if (!e || name_list(p, 7, "ipsec-proposal", e->ikev2_proposals, &e->n_ikev2_proposals))
+	if (!e || p_name_list(p, 7, "ipsec-proposal", CONF_MAX_LIST, e->ikev2_proposals, &e->n_ikev2_proposals))
 		return -1;
 	e->line_proposal = p->line;
 	return 0;
@@ -653,7 +656,7 @@ static int h_dyn_proposal(struct pctx *p)
 static int h_dyn_transform_set(struct pctx *p)
 {
 	struct conf_dynmap_entry *e = dynmap_get(p);
-	return e ? name_list(p, p->k, "transform-set", e->transform_sets, &e->n_transform_sets) : -1;
+	return e ? p_name_list(p, p->k, "transform-set", CONF_MAX_LIST, e->transform_sets, &e->n_transform_sets) : -1;
 }
 
 static int h_dyn_pfs(struct pctx *p)

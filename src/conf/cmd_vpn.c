@@ -344,27 +344,10 @@ static int h_gp_split_acl(struct pctx *p)
 	return 0;
 }
 
+/* The ASA takes at most six pools per group-policy or tunnel-group. */
 static int pool_names(struct pctx *p, size_t from, char **list, size_t *n)
 {
-	char *v[CONF_MAX_LIST];
-	size_t k = 0;
-	if (p_need(p, from, "pool name"))
-		return -1;
-	if (p_n(p) - from > 6)
-		return p_err(p, "too many pools (at most 6)");
-	for (size_t i = from; i < p_n(p); i++) {
-		if (!(v[k] = strdup(p_w(p, i)))) {
-			while (k)
-				free(v[--k]);
-			return p_oom(p);
-		}
-		k++;
-	}
-	for (size_t i = 0; i < *n; i++)
-		free(list[i]);
-	memcpy(list, v, k * sizeof(v[0]));
-	*n = k;
-	return 0;
+	return p_name_list(p, from, "pool", 6, list, n);
 }
 
 static int h_gp_pools(struct pctx *p)

@@ -119,6 +119,9 @@ void p_unused(struct pctx *p);
 void diag_add(struct conf_diags *d, enum conf_diag_kind kind, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 int p_oom(struct pctx *p);
+/* Words from..end as a list of at most `max` names, replacing *list. */
+int p_name_list(struct pctx *p, size_t from, const char *what, size_t max, char **list,
+		size_t *n);
 
 /* Arguments: word i of the line (absolute index), NULL past the end. */
 const char *p_w(const struct pctx *p, size_t i);
