@@ -14,7 +14,8 @@
  * Counters: esp/ counts pkts_in for packets that decrypted and passed the
  * replay check, and the failures apart; "#pkts decaps" is their sum and
  * "#recv errors" the failures (seed: 163 decaps = 108 decrypt + 55 errors).
- * No anti-replay bitmap: the window belongs to esp/ and is not exported. */
+ * The anti-replay bitmap of an inbound SA is the newest 64 bits of esp/'s
+ * window as the data plane last reported it. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,6 +124,9 @@ static void text_esp_sa(struct buf *b, const struct ike_sa *sa, const struct chi
 			   secs_left(c, now));
 	buf_printf(b, "         IV size: %u bytes\n", ctl_name_encr(c->encr_id, c->encr_bits)->iv_len);
 	buf_printf(b, "         replay detection support: Y\n");
+	if (spi == c->spi_in && c->replay_bitmap_valid)
+		buf_printf(b, "         Anti replay bitmap:\n          0x%08" PRIX32 " 0x%08" PRIX32 "\n",
+			   c->replay_bitmap[0], c->replay_bitmap[1]);
 }
 
 static void text_counters(struct buf *b, const struct child_sa *c)
@@ -240,6 +244,12 @@ static void json_esp_sa(struct json *j, const char *key, const struct ike_sa *sa
 		json_u64(j, "remaining_key_lifetime_kb", kb_left(c));
 	json_u64(j, "iv_size", ctl_name_encr(c->encr_id, c->encr_bits)->iv_len);
 	json_bool(j, "replay_detection_support", true);
+	if (spi == c->spi_in && c->replay_bitmap_valid) {
+		char bm[24];
+		snprintf(bm, sizeof(bm), "0x%08" PRIX32 " 0x%08" PRIX32, c->replay_bitmap[0],
+			 c->replay_bitmap[1]);
+		json_str(j, "anti_replay_bitmap", bm);
+	}
 	json_obj_close(j);
 }
 

@@ -101,6 +101,12 @@ static void copy_stats(struct child_sa *c, const struct esp_sa_stats *s)
 	c->send_errors = s->send_errors;
 	c->recv_errors = s->recv_errors + s->verify_fail + s->replay + s->bad_pad +
 			 s->bad_inner + s->spoofed;
+	size_t words = s->replay_window / 32;
+	c->replay_bitmap_valid = words >= 2;
+	if (c->replay_bitmap_valid) {
+		c->replay_bitmap[0] = s->replay_bitmap[words - 2];
+		c->replay_bitmap[1] = s->replay_bitmap[words - 1];
+	}
 }
 
 void dataplane_sync(struct dataplane *dp)

@@ -34,6 +34,9 @@ transfer() {
 		lab_fail "$conn: gateway encapsulated almost nothing: $out"
 	echo "$out" | grep -Eq '#pkts decaps: [1-9][0-9]{2,}' ||
 		lab_fail "$conn: gateway decapsulated almost nothing: $out"
+	# After thousands of in-order packets the newest 64 window bits are set.
+	echo "$out" | grep -A1 'Anti replay bitmap' | grep -q '0xFFFFFFFF 0xFFFFFFFF' ||
+		lab_fail "$conn: anti-replay bitmap not full after the transfer: $out"
 	lab_pass "ESP $esp: $LAB_IPERF_MBPS Mbit/s TCP from $vip through ravpnd"
 	lab_terminate c1 "$conn"
 	lab_client_forget c1 "$conn"

@@ -59,6 +59,10 @@ struct child_sa {
 	/* Counters: filled by esp/ events (0 until the data plane exists). */
 	uint64_t pkts_in, pkts_out, bytes_in, bytes_out;
 	uint64_t pkts_decrypt_fail, pkts_replay, send_errors, recv_errors;
+	/* Newest 64 bits of the inbound anti-replay window (MSW first, LSB of
+	 * the second word = the highest sequence number seen), from esp/. */
+	uint32_t replay_bitmap[2];
+	bool replay_bitmap_valid;
 	struct child_sa *next;
 	/* Added for the IKEv2 engine (ike/): */
 	bool udp_encap;              /* ESP in UDP 4500 (NAT-T) */
