@@ -76,6 +76,11 @@ struct esp_sa {
 
 	/* lifetimes (control thread) */
 	uint64_t created_ms;
+	/* Rekey (make before break): a new SA for an address that already has
+	 * one carries no outbound traffic until the peer proves it installed
+	 * it (a valid packet arrived on it), the older SA is removed, or
+	 * ESP_OUT_PENDING_MS passed.  Control thread only, under mu. */
+	bool out_pending;
 	uint32_t soft_sec, hard_sec;
 	uint64_t soft_kb, hard_kb;
 	bool soft_fired;

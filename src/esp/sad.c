@@ -143,6 +143,9 @@ unsigned esp_get_workers(const struct esp *e)
 	return e->nworkers;
 }
 
+/* How long a rekeyed SA waits for proof that the peer installed it. */
+#define ESP_OUT_PENDING_MS 5000
+
 /* ---- outbound lookup ---------------------------------------------------- */
 
 struct esp_sa *esp_sa_lookup_out(struct esp *e, uint32_t dst)
@@ -305,6 +308,8 @@ static void sa_unlink(struct esp *e, struct esp_sa *sa)
 			for (struct esp_sa *x = e->tail; x && !older; x = x->prev)
 				if (x->inner_prefix == 32 && x->inner_addr == sa->inner_addr)
 					older = x;
+			if (older)
+				older->out_pending = false;
 			if (!older || esp_map_put(e, &e->by_dst, sa->inner_addr, older) < 0)
 				(void)esp_map_del(e, &e->by_dst, sa->inner_addr);
 		}
@@ -354,8 +359,14 @@ int esp_sa_install(struct esp *e, const struct esp_sa_params *p)
 		e->head = sa;
 	e->tail = sa;
 	e->nsas++;
-	/* Outbound: one atomic pointer store switches the address over. */
-	if (sa->inner_prefix == 32)
+	/* Outbound: one atomic pointer store switches the address over.  On a
+	 * rekey the switch waits (out_pending): the initiator installs its
+	 * inbound SA only when our CREATE_CHILD_SA response reaches it, so
+	 * packets sent on the new SA right away would be lost. */
+	struct esp_sa *cur = sa->inner_prefix == 32 ? esp_map_get(&e->by_dst, sa->inner_addr) : NULL;
+	if (cur && !atomic_load(&cur->dead))
+		sa->out_pending = true;
+	else if (sa->inner_prefix == 32)
 		rc = esp_map_put(e, &e->by_dst, sa->inner_addr, sa);
 	else
 		rc = prefixes_rebuild(e);
@@ -602,6 +613,17 @@ void esp_tick(struct esp *e, uint64_t now_ms)
 		struct esp_sa_stats st;
 		uint64_t last_in = 0;
 		memset(&st, 0, sizeof(st));
+		if (sa->out_pending) {
+			slot_sum(sa, &st, &last_in);
+			if (st.pkts_decaps > 0 || now_ms - sa->created_ms >= ESP_OUT_PENDING_MS) {
+				/* On failure (no memory) the older SA keeps the
+				 * traffic and the next tick tries again. */
+				if (esp_map_put(e, &e->by_dst, sa->inner_addr, sa) == 0)
+					sa->out_pending = false;
+			}
+			memset(&st, 0, sizeof(st));
+			last_in = 0;
+		}
 		if (sa->soft_kb || sa->hard_kb)
 			slot_sum(sa, &st, &last_in);
 		uint64_t kb = (st.bytes_in > st.bytes_out ? st.bytes_in : st.bytes_out) / 1024;

@@ -700,7 +700,7 @@ static void install_rejects_bad_parameters(void)
 	esp_free(e);
 }
 
-static void rekey_switches_outbound_and_keeps_old_inbound(void)
+static void rekey_switches_outbound_once_peer_ready_and_keeps_old_inbound(void)
 {
 	struct pair pp;
 	pair_init(&pp, gcm(256), NULL, false, 0);
@@ -720,6 +720,12 @@ static void rekey_switches_outbound_and_keeps_old_inbound(void)
 	struct esp_sa_params g2 = params(0xaaaa0002, 0xbbbb0002, gcm(256), NULL, &k2, &k2);
 	T_EQ_INT(esp_sa_install(pp.gw, &g2), 0);
 	struct esp_sa *new_sa = sa_of(pp.gw, 0xaaaa0002);
+	/* make before break: outbound stays on the old SA until the peer
+	 * shows it installed the new one (here: the wait runs out) */
+	T_CHECK(esp_sa_lookup_out(pp.gw, dst) == pp.gw_sa);
+	esp_tick(pp.gw, loop_now_ms() + 1000);
+	T_CHECK(esp_sa_lookup_out(pp.gw, dst) == pp.gw_sa);
+	esp_tick(pp.gw, loop_now_ms() + 6000);
 	T_CHECK(esp_sa_lookup_out(pp.gw, dst) == new_sa);
 	T_CHECK(sa_of(pp.gw, 0xaaaa0001) == pp.gw_sa);
 	T_EQ_INT(esp_input_udp(pp.gw, old_pkt, old_n, &from), 0);
@@ -729,9 +735,10 @@ static void rekey_switches_outbound_and_keeps_old_inbound(void)
 	T_CHECK(esp_sa_lookup_out(pp.gw, dst) == pp.gw_sa);
 	T_EQ_INT(esp_sa_install(pp.gw, &g2), 0);
 	new_sa = sa_of(pp.gw, 0xaaaa0002);
-	T_CHECK(esp_sa_lookup_out(pp.gw, dst) == new_sa);
+	T_CHECK(esp_sa_lookup_out(pp.gw, dst) == pp.gw_sa);
 
-	/* the old one is removed: its packets are now unknown */
+	/* the old one is removed: the new one takes over at once, and the
+	 * old one's packets are now unknown */
 	struct esp_sa_stats fin;
 	size_t n = pair_pkt(&pp, 2, 4, in, 60, pkt);
 	T_EQ_INT(esp_sa_remove(pp.gw, 0xaaaa0001, &fin), 0);
@@ -1081,7 +1088,7 @@ int main(void)
 	T_RUN(bad_padding_with_valid_icv_is_dropped);
 	T_RUN(esn_traffic_crosses_2_32_between_peers);
 	T_RUN(install_rejects_bad_parameters);
-	T_RUN(rekey_switches_outbound_and_keeps_old_inbound);
+	T_RUN(rekey_switches_outbound_once_peer_ready_and_keeps_old_inbound);
 	T_RUN(prefix_selectors_route_longest_first);
 	T_RUN(lifetimes_fire_soft_then_hard_events);
 	T_RUN(peer_update_applies_to_every_sa_of_the_owner);
