@@ -33,5 +33,10 @@ else
 	echo "$out" | grep -q "remote-host=$pub " || lab_fail "gateway: remote is not the NAT $pub: $out"
 	echo "$out" | grep -q "nat-remote=yes" || lab_fail "gateway: NAT not detected: $out"
 fi
-if lab_dataplane; then lab_ping_through_tunnel c1 anu 3; fi
+if lab_dataplane; then
+	lab_ping_through_tunnel c1 anu 3
+	# TCP through the NAT: ESP in UDP from the NAT's port to ravpnd.
+	lab_iperf c1 3
+	[ "$LAB_IPERF_BYTES" -gt 1000000 ] || lab_fail "only $LAB_IPERF_BYTES bytes crossed the NATed tunnel"
+fi
 lab_pass "behind NAT ($pub): NAT-T detected on both ends, $vip"
