@@ -4,7 +4,7 @@
  * The EAP methods themselves are state machines in auth/eap.h; this file
  * only carries their messages.  Offered: MSCHAPv2 first (when the legacy
  * provider gives MD4/DES), then MD5 and GTC, which a peer reaches with an
- * EAP-NAK (strongSwan NAKs to the method its `eap-XXX` config names).
+ * EAP-NAK (strongSwan NAKs to the method its `eap-<method>` config names).
  *
  * After EAP-Success the initiator proves it holds the MSK (MSCHAPv2) or,
  * for methods without one (MD5, GTC), SK_pi; we answer with an AUTH made
