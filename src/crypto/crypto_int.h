@@ -62,6 +62,15 @@ const char *crypto_hash_ossl_name(enum crypto_hash h);
 /* A new HMAC context keyed with key (copied from a prototype made at
  * start-up, so no algorithm fetch happens here).  NULL on failure. */
 EVP_MAC_CTX *crypto_hmac_ctx_new(enum crypto_hash h, const uint8_t *key, size_t key_len);
+/* One-shot HMAC over a list of parts (empty parts skipped): the one body
+ * behind crypto_hmac() and crypto_prf(); prf+ feeds its own context. */
+struct crypto_part {
+	const uint8_t *p;
+	size_t len;
+};
+int crypto_mac_feed(EVP_MAC_CTX *ctx, const struct crypto_part *parts, size_t n);
+int crypto_hmac_parts(enum crypto_hash h, const uint8_t *key, size_t key_len,
+		      const struct crypto_part *parts, size_t n, uint8_t *out);
 bool crypto_is_initialised(void);
 
 /* pki.c: the OpenSSL objects behind keys and certificates (for sign.c). */

@@ -49,18 +49,29 @@ out:
 	return rc;
 }
 
-int crypto_hmac(enum crypto_hash h, const uint8_t *key, size_t key_len,
-		const uint8_t *data, size_t len, uint8_t *out)
+int crypto_mac_feed(EVP_MAC_CTX *ctx, const struct crypto_part *parts, size_t n)
 {
-	size_t n = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!parts[i].len)
+			continue;
+		if (!parts[i].p || !EVP_MAC_update(ctx, parts[i].p, parts[i].len))
+			return -1;
+	}
+	return 0;
+}
+
+int crypto_hmac_parts(enum crypto_hash h, const uint8_t *key, size_t key_len,
+		      const struct crypto_part *parts, size_t n, uint8_t *out)
+{
+	size_t got = 0;
 	int rc = -1;
-	if (!out || (key_len && !key) || (len && !data))
+	if (!out || (key_len && !key))
 		return -1;
 	EVP_MAC_CTX *ctx = crypto_hmac_ctx_new(h, key, key_len);
 	if (!ctx)
 		return -1;
-	if ((len && !EVP_MAC_update(ctx, data, len)) ||
-	    !EVP_MAC_final(ctx, out, &n, crypto_hash_len(h)) || n != crypto_hash_len(h))
+	if (crypto_mac_feed(ctx, parts, n) < 0 ||
+	    !EVP_MAC_final(ctx, out, &got, crypto_hash_len(h)) || got != crypto_hash_len(h))
 		goto out;
 	rc = 0;
 out:
@@ -68,6 +79,13 @@ out:
 		ERR_clear_error();
 	EVP_MAC_CTX_free(ctx);
 	return rc;
+}
+
+int crypto_hmac(enum crypto_hash h, const uint8_t *key, size_t key_len,
+		const uint8_t *data, size_t len, uint8_t *out)
+{
+	const struct crypto_part part = { data, len };
+	return crypto_hmac_parts(h, key, key_len, &part, 1, out);
 }
 
 /* Odd parity in the low bit of every key byte (FIPS 46-3 §3). */

@@ -14,45 +14,16 @@
 #include <openssl/err.h>
 #include <string.h>
 
-struct prf_part {
-	const uint8_t *p;
-	size_t len;
-};
-
-static int prf_feed(EVP_MAC_CTX *ctx, const struct prf_part *parts, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (!parts[i].len)
-			continue;
-		if (!parts[i].p || !EVP_MAC_update(ctx, parts[i].p, parts[i].len))
-			return -1;
-	}
-	return 0;
-}
-
 int crypto_prf(const struct crypto_prf *p, const uint8_t *key, size_t key_len,
 	       const uint8_t *d1, size_t l1, const uint8_t *d2, size_t l2,
 	       const uint8_t *d3, size_t l3, const uint8_t *d4, size_t l4,
 	       uint8_t *out)
 {
 	const struct prf_impl *x = prf_impl_of(p);
-	const struct prf_part parts[] = { { d1, l1 }, { d2, l2 }, { d3, l3 }, { d4, l4 } };
-	size_t n = 0;
-	int rc = -1;
-	if (!x || !out || (key_len && !key))
+	const struct crypto_part parts[] = { { d1, l1 }, { d2, l2 }, { d3, l3 }, { d4, l4 } };
+	if (!x || crypto_hash_len(x->hash) != p->out_len)
 		return -1;
-	EVP_MAC_CTX *ctx = crypto_hmac_ctx_new(x->hash, key, key_len);
-	if (!ctx)
-		return -1;
-	if (prf_feed(ctx, parts, 4) < 0 || !EVP_MAC_final(ctx, out, &n, p->out_len) ||
-	    n != p->out_len)
-		goto out;
-	rc = 0;
-out:
-	if (rc < 0)
-		ERR_clear_error();
-	EVP_MAC_CTX_free(ctx);
-	return rc;
+	return crypto_hmac_parts(x->hash, key, key_len, parts, 4, out);
 }
 
 int crypto_prf_plus(const struct crypto_prf *p, const uint8_t *key, size_t key_len,
@@ -70,9 +41,9 @@ int crypto_prf_plus(const struct crypto_prf *p, const uint8_t *key, size_t key_l
 		return -1;
 	for (unsigned n = 1; done < out_len; n++) {
 		uint8_t counter = (uint8_t)n;
-		const struct prf_part parts[] = { { t, tlen }, { seed, seed_len }, { &counter, 1 } };
+		const struct crypto_part parts[] = { { t, tlen }, { seed, seed_len }, { &counter, 1 } };
 		size_t got = 0;
-		if (!EVP_MAC_init(ctx, NULL, 0, NULL) || prf_feed(ctx, parts, 3) < 0 ||
+		if (!EVP_MAC_init(ctx, NULL, 0, NULL) || crypto_mac_feed(ctx, parts, 3) < 0 ||
 		    !EVP_MAC_final(ctx, t, &got, sizeof(t)) || got != p->out_len)
 			goto out;
 		tlen = got;

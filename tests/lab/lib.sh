@@ -859,3 +859,27 @@ lab_iperf() {
 	[ -n "${LAB_IPERF_BPS:-}" ] || lab_fail "$n: cannot read iperf3 result"
 	LAB_IPERF_MBPS=$(awk -v b="$LAB_IPERF_BPS" 'BEGIN { printf "%.0f", b / 1e6 }')
 }
+
+# ---------------------------------------------------------------------------
+# one EAP connect scenario, shared by the ikev2_eap_* tests
+
+# lab_eap_connect METHOD LABEL LOG-REGEX: user Anu connects to tunnel-group
+# ASA-IKEV2 with EAP METHOD (eap-mschapv2|eap-md5|eap-gtc) and the seed's suite
+# (IKE AES-192/SHA-1/MODP-1024, ESP AES-256/SHA-1); asserts strongSwan's view
+# (ESTABLISHED, INSTALLED, virtual IP from webvpn1), the method charon logged,
+# the gateway's session, and a ping through the tunnel.
+lab_eap_connect() {
+	local method=$1 label=$2 logre=$3 vip
+	lab_init
+	lab_gw_start eap "$method"
+	lab_add_client c1
+	lab_client_start c1
+	lab_client_conn c1 anu auth="$method" group=ASA-IKEV2 user=Anu password=Anu-lab-pass1 \
+		ike=aes192-sha1-modp1024 esp=aes256-sha1
+	lab_initiate c1 anu || lab_fail "$label connect failed: $(cat "$LAB_DIR/c1/initiate-anu.out")"
+	vip=$(lab_assert_sa_up c1 anu 10.2.2.1 10.2.2.10)
+	lab_assert_log c1 "$logre"
+	lab_gw_assert_session Anu "$vip"
+	if lab_dataplane; then lab_ping_through_tunnel c1 anu 3; fi
+	lab_pass "IKEv2 $label: Anu got $vip"
+}
