@@ -122,6 +122,19 @@ struct ike_sa {
 	uint64_t bytes_in, bytes_out;    /* totals of children already deleted */
 	unsigned rekeys;             /* CREATE_CHILD_SA exchanges answered */
 
+	/* IKEv1 only (ike/v1).  For IKEv1 SAs encr_id/encr_bits hold the
+	 * IKEv2-numbered equivalent of the Oakley cipher (DES 2, 3DES 3,
+	 * AES-CBC 12), prf_id and integ_id the IKEv2 PRF number of the Oakley
+	 * hash (MD5 1, SHA1 2, SHA2-256 5, -384 6, -512 7), dh_group the group,
+	 * so the same name tables print them. */
+	uint8_t v1_mode;             /* (ctl) 2 Main Mode, 4 Aggressive Mode */
+	uint16_t v1_auth;            /* (ctl) Oakley auth method: 1 PSK, 65001 XAUTHInitPreShared */
+	const char *v1_state;        /* (ctl) ASA state name: "MM_ACTIVE", "AM_ACTIVE",
+				      * "MM_WAIT_MSG3", "AM_TM_INIT_XAUTH", ... (static) */
+	bool xauth_done;             /* (ctl show uauth) user authenticated by XAUTH */
+	time_t xauth_time;           /* when */
+	bool v1_natt_draft;          /* NAT-T by a draft (payload 130, encap 61443) */
+
 	/* Everything else (keys, nonces, retransmit buffers, EAP state, timers)
 	 * lives in the version-specific part. */
 	void *priv;
