@@ -56,31 +56,33 @@ out:
 	return rc;
 }
 
-/* The cipher key from SKEYID_e (App. B): SKEYID_e itself when it is long
- * enough, else K1 | K2 | ... with K1 = prf(SKEYID_e, 0x00) and
- * Kn = prf(SKEYID_e, Kn-1), truncated to the key length. */
-static int enc_key_expand(struct v1_keys *k)
+/* App. B: SKEYID_e itself when it is long enough, else K1 | K2 | ...
+ * with K1 = prf(SKEYID_e, 0x00) and Kn = prf(SKEYID_e, Kn-1), truncated
+ * to the key length (3DES with MD5/SHA-1, AES-256 with SHA-1). */
+int v1_enc_key(const struct crypto_prf *prf, const uint8_t *skeyid_e, uint8_t *key,
+	       size_t key_len)
 {
-	size_t need = k->encr->key_len;
 	uint8_t kn[CRYPTO_MAX_HASH], prev[CRYPTO_MAX_HASH];
 	int rc = -1;
-	if (need <= k->prf_len) {
-		memcpy(k->enc_key, k->skeyid_e, need);
+	if (!prf || !skeyid_e || !key || !key_len || key_len > CRYPTO_MAX_KEY ||
+	    prf->out_len > CRYPTO_MAX_HASH)
+		return -1;
+	size_t plen = prf->out_len;
+	if (key_len <= plen) {
+		memcpy(key, skeyid_e, key_len);
 		return 0;
 	}
 	const uint8_t zero = 0;
-	if (crypto_prf(k->prf, k->skeyid_e, k->prf_len, &zero, 1, NULL, 0, NULL, 0, NULL, 0,
-		       kn) < 0)
+	if (crypto_prf(prf, skeyid_e, plen, &zero, 1, NULL, 0, NULL, 0, NULL, 0, kn) < 0)
 		goto out;
 	for (size_t done = 0;;) {
-		size_t take = need - done < k->prf_len ? need - done : k->prf_len;
-		memcpy(k->enc_key + done, kn, take);
+		size_t take = key_len - done < plen ? key_len - done : plen;
+		memcpy(key + done, kn, take);
 		done += take;
-		if (done == need)
+		if (done == key_len)
 			break;
-		memcpy(prev, kn, k->prf_len);
-		if (crypto_prf(k->prf, k->skeyid_e, k->prf_len, prev, k->prf_len, NULL, 0, NULL, 0,
-			       NULL, 0, kn) < 0)
+		memcpy(prev, kn, plen);
+		if (crypto_prf(prf, skeyid_e, plen, prev, plen, NULL, 0, NULL, 0, NULL, 0, kn) < 0)
 			goto out;
 	}
 	rc = 0;
@@ -128,7 +130,7 @@ int v1_keys_derive(struct v1_keys *k, const uint8_t *gxy, size_t gxy_len,
 	if (crypto_prf(k->prf, k->skeyid, k->prf_len, k->skeyid_a, k->prf_len, gxy, gxy_len,
 		       cky, 16, &n, 1, k->skeyid_e) < 0)
 		return -1;
-	return enc_key_expand(k);
+	return v1_enc_key(k->prf, k->skeyid_e, k->enc_key, k->encr->key_len);
 }
 
 /* The first k->block bytes of hash(a | b) into out. */

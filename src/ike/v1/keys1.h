@@ -61,6 +61,11 @@ int v1_skeyid_sig(const struct crypto_prf *prf, const uint8_t *ni, size_t ni_len
  * k->encr must be set.  Sets k->block; does not touch k->iv. */
 int v1_keys_derive(struct v1_keys *k, const uint8_t *gxy, size_t gxy_len,
 		   uint64_t cky_i, uint64_t cky_r) V1_WUR;
+/* The cipher key of App. B from SKEYID_e (prf->out_len bytes): its first
+ * key_len bytes when long enough, else K1 | K2 | ... truncated.  Used by
+ * v1_keys_derive(); exposed for known-answer tests. */
+int v1_enc_key(const struct crypto_prf *prf, const uint8_t *skeyid_e, uint8_t *key,
+	       size_t key_len) V1_WUR;
 /* Phase-1 IV into k->iv. */
 int v1_iv_phase1(struct v1_keys *k, const uint8_t *gxi, size_t gxi_len,
 		 const uint8_t *gxr, size_t gxr_len) V1_WUR;
