@@ -412,6 +412,9 @@ void ikev1_w_vendor(struct ikev1_wr *w, const uint8_t *data, size_t len);
 void ikev1_w_cfg(struct ikev1_wr *w, const struct ikev1_cfg *c);
 /* NAT-D as payload 20, or 130 when draft is true. */
 void ikev1_w_natd(struct ikev1_wr *w, bool draft, const uint8_t *hash, size_t len);
+/* NAT-OA (RFC 3947 §5.2) as payload 21, or 131 when draft is true; addr is
+ * 4 (IPv4) or 16 (IPv6) bytes, any other length fails the message. */
+void ikev1_w_natoa(struct ikev1_wr *w, bool draft, const uint8_t *addr, size_t len);
 void ikev1_w_frag(struct ikev1_wr *w, uint16_t id, uint8_t num, bool last,
 		  const uint8_t *data, size_t len);
 /* Re-emit every payload of a parsed chain in its order (tests, fuzzer). */

@@ -1,0 +1,96 @@
+/* IKEv1 vendor IDs (protocol.md §1.5).
+ *
+ * `bytes` is what we send; `match` how many of them identify the vendor
+ * ID on receipt and whether more may follow (prefix): Cisco Unity carries
+ * its major/minor version in the last two bytes, the fragmentation VID a
+ * 4-byte capability word after the 16 bytes, the Cisco concentrator VID two
+ * version bytes after its 14-byte prefix. */
+#include <string.h>
+
+#include "wire/ikev1.h"
+
+#define VID_MAX 16
+
+struct vid_entry {
+	const char *name;
+	uint8_t len;               /* bytes[] used */
+	uint8_t match;             /* bytes compared on receipt */
+	bool prefix;               /* the payload may be longer than `match` */
+	uint8_t bytes[VID_MAX];
+};
+
+static const struct vid_entry vids[IKEV1_VID_COUNT] = {
+	/* first 8 bytes of MD5("draft-ietf-ipsra-isakmp-xauth-06.txt") */
+	[IKEV1_VID_XAUTH] = { "XAUTH", 8, 8, false,
+		{ 0x09, 0x00, 0x26, 0x89, 0xdf, 0xd6, 0xb7, 0x12 } },
+	/* RFC 3706, version 1.0 in the last two bytes */
+	[IKEV1_VID_DPD] = { "DPD", 16, 16, false,
+		{ 0xaf, 0xca, 0xd7, 0x13, 0x68, 0xa1, 0xf1, 0xc9,
+		  0x6b, 0x86, 0x96, 0xfc, 0x77, 0x57, 0x01, 0x00 } },
+	/* MD5("CISCO-UNITY") with version 1.0 in the last two bytes */
+	[IKEV1_VID_UNITY] = { "Unity", 16, 14, true,
+		{ 0x12, 0xf5, 0xf2, 0x8c, 0x45, 0x71, 0x68, 0xa9,
+		  0x70, 0x2d, 0x9f, 0xe2, 0x74, 0xcc, 0x01, 0x00 } },
+	[IKEV1_VID_NATT_RFC] = { "NAT-T RFC 3947", 16, 16, false,
+		{ 0x4a, 0x13, 0x1c, 0x81, 0x07, 0x03, 0x58, 0x45,
+		  0x5c, 0x57, 0x28, 0xf2, 0x0e, 0x95, 0x45, 0x2f } },
+	[IKEV1_VID_NATT_03] = { "NAT-T draft-03", 16, 16, false,
+		{ 0x7d, 0x94, 0x19, 0xa6, 0x53, 0x10, 0xca, 0x6f,
+		  0x2c, 0x17, 0x9d, 0x92, 0x15, 0x52, 0x9d, 0x56 } },
+	[IKEV1_VID_NATT_02N] = { "NAT-T draft-02n", 16, 16, false,
+		{ 0x90, 0xcb, 0x80, 0x91, 0x3e, 0xbb, 0x69, 0x6e,
+		  0x08, 0x63, 0x81, 0xb5, 0xec, 0x42, 0x7b, 0x1f } },
+	[IKEV1_VID_NATT_02] = { "NAT-T draft-02", 16, 16, false,
+		{ 0xcd, 0x60, 0x46, 0x43, 0x35, 0xdf, 0x21, 0xf8,
+		  0x7c, 0xfd, 0xb2, 0xfc, 0x68, 0xb6, 0xa4, 0x48 } },
+	[IKEV1_VID_NATT_01] = { "NAT-T draft-01", 16, 16, false,
+		{ 0x16, 0xf6, 0xca, 0x16, 0xe4, 0xa4, 0x06, 0x6d,
+		  0x83, 0x82, 0x1a, 0x0f, 0x0a, 0xea, 0xa8, 0x62 } },
+	[IKEV1_VID_NATT_00] = { "NAT-T draft-00", 16, 16, false,
+		{ 0x44, 0x85, 0x15, 0x2d, 0x18, 0xb6, 0xbb, 0xcd,
+		  0x0b, 0xe8, 0xa8, 0x46, 0x95, 0x79, 0xdd, 0xcc } },
+	/* + 4 capability bytes (0x80000000: fragments AM/MM messages) */
+	[IKEV1_VID_FRAG] = { "FRAGMENTATION", 16, 16, true,
+		{ 0x40, 0x48, 0xb7, 0xd5, 0x6e, 0xbc, 0xe8, 0x85,
+		  0x25, 0xe7, 0xde, 0x7f, 0x00, 0xd6, 0xc2, 0xd3 } },
+	/* truncated MD5("ALTIGA GATEWAY") + 2 version bytes */
+	[IKEV1_VID_CISCO_CONCENTRATOR] = { "Cisco VPN Concentrator", 14, 14, true,
+		{ 0x1f, 0x07, 0xf7, 0x0e, 0xaa, 0x65, 0x14, 0xd3,
+		  0xb0, 0xfa, 0x96, 0x54, 0x2a, 0x50 } },
+	/* MD5("ALTIGA NETWORKS") */
+	[IKEV1_VID_CISCO_VPN3000_CLIENT] = { "Cisco VPN 3000 client", 16, 16, false,
+		{ 0xf6, 0xf7, 0xef, 0xc7, 0xf5, 0xae, 0xb8, 0xcb,
+		  0x15, 0x8c, 0xb9, 0xd0, 0x94, 0xba, 0x69, 0xe7 } },
+	[IKEV1_VID_DWR] = { "Cisco Delete-With-Reason", 16, 16, false,
+		{ 0x2d, 0x79, 0x22, 0xc6, 0xb3, 0x01, 0xd9, 0xb0,
+		  0xe1, 0x34, 0x27, 0x39, 0xe9, 0xcf, 0xbb, 0xd5 } },
+};
+
+const uint8_t *ikev1_vid_bytes(enum ikev1_vid v, size_t *len)
+{
+	if ((unsigned)v >= IKEV1_VID_COUNT) {
+		*len = 0;
+		return NULL;
+	}
+	*len = vids[v].len;
+	return vids[v].bytes;
+}
+
+const char *ikev1_vid_name(enum ikev1_vid v)
+{
+	return (unsigned)v < IKEV1_VID_COUNT ? vids[v].name : "UNKNOWN";
+}
+
+static bool vid_is(const struct vid_entry *e, const uint8_t *data, size_t len)
+{
+	bool fits = e->prefix ? len >= e->match : len == e->match;
+	return fits && memcmp(data, e->bytes, e->match) == 0;
+}
+
+enum ikev1_vid ikev1_vid_match(const uint8_t *data, size_t len)
+{
+	for (unsigned i = 0; i < IKEV1_VID_COUNT; i++)
+		if (vid_is(&vids[i], data, len))
+			return (enum ikev1_vid)i;
+	return IKEV1_VID_COUNT;
+}
