@@ -31,6 +31,7 @@
 #include "daemon/daemon.h"
 #include "daemon/dataplane.h"
 #include "ike/core/ike.h"
+#include "ike/v1/ikev1.h"
 #include "ike/v2/ikev2.h"
 
 #define DEFAULT_STATE_DIR "/var/lib/ravpn"
@@ -43,6 +44,7 @@ struct daemon {
 	struct dataplane *dp;
 	struct ike_io *io;
 	struct ikev2 *v2;
+	struct ikev1 *v1;
 	struct ctl *ctl;
 	const char *conf_path, *ctl_path, *state_dir;
 	int sigfd;
@@ -82,7 +84,8 @@ static void env_refresh(void *arg)
 static int env_clear(void *arg, unsigned tunnel_id)
 {
 	struct daemon *d = arg;
-	return d->v2 ? ikev2_clear(d->v2, tunnel_id, "Administrator Reset") : 0;
+	int n = d->v2 ? ikev2_clear(d->v2, tunnel_id, "Administrator Reset") : 0;
+	return n + (d->v1 ? ikev1_clear(d->v1, tunnel_id, "Administrator Reset") : 0);
 }
 
 static void usage(FILE *out)
@@ -92,7 +95,7 @@ static void usage(FILE *out)
 		     "  -c, --config FILE     ASA/PIX configuration\n"
 		     "  -s, --socket PATH     control socket (for ravpnctl)\n"
 		     "      --state-dir DIR   enrolled trustpoints etc. (default %s)\n"
-		     "  -d, --debug LEVEL     debug crypto ikev2 protocol LEVEL (1..255)\n"
+		     "  -d, --debug LEVEL     debug crypto ikev2 protocol and isakmp LEVEL (1..255)\n"
 		     "      --check           validate the configuration and exit\n",
 		DEFAULT_STATE_DIR);
 }
@@ -181,6 +184,8 @@ static void on_signal(int fd, uint32_t events, void *arg)
 				si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
 			if (d->v2)
 				ikev2_shutdown(d->v2);
+			if (d->v1)
+				ikev1_shutdown(d->v1);
 			loop_stop(d->loop);
 			break;
 		case SIGHUP:
@@ -236,6 +241,8 @@ static int run(struct daemon *d)
 		goto out;
 	struct ikev2_env ienv = { env_conf, env_pools, env_tps, d };
 	d->v2 = ikev2_new(d->loop, d->io, &ienv);
+	struct ikev1_env ienv1 = { env_conf, env_pools, d };
+	d->v1 = ikev1_new(d->loop, d->io, &ienv1);
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned workers = cpus < 1 ? 1 : cpus > 4 ? 4 : (unsigned)cpus;
 	if (d->v2 && ikev2_set_workers(d->v2, workers) < 0)
@@ -243,8 +250,9 @@ static int run(struct daemon *d)
 	struct ctl_env cenv = { env_conf, env_pools, env_tps, env_clear, d, env_totals,
 				time(NULL), env_refresh };
 	d->ctl = ctl_new(d->loop, d->ctl_path, &cenv);
-	if (!d->v2 || !d->ctl) {
-		log_msg(SEV_ERR, "cannot start the %s", d->v2 ? "control socket" : "IKEv2 engine");
+	if (!d->v2 || !d->v1 || !d->ctl) {
+		log_msg(SEV_ERR, "cannot start the %s", !d->v2 ? "IKEv2 engine" : !d->v1 ?
+			"IKEv1 engine" : "control socket");
 		goto out;
 	}
 	log_msg(SEV_NOTICE, "ravpnd running: config %s, control socket %s", d->conf_path,
@@ -253,6 +261,7 @@ static int run(struct daemon *d)
 out:
 	ctl_free(d->ctl);
 	ikev2_free(d->v2);
+	ikev1_free(d->v1);
 	ike_io_free(d->io);
 	dataplane_free(d->dp);
 	trustpoints_free(&d->tps);
@@ -284,7 +293,10 @@ int main(int argc, char **argv)
 		case 'c': d.conf_path = optarg; break;
 		case 's': d.ctl_path = optarg; break;
 		case 'S': d.state_dir = optarg; break;
-		case 'd': log_set_debug(LOG_IKEV2, (unsigned)strtoul(optarg, NULL, 10)); break;
+		case 'd':
+			log_set_debug(LOG_IKEV2, (unsigned)strtoul(optarg, NULL, 10));
+			log_set_debug(LOG_IKEV1, (unsigned)strtoul(optarg, NULL, 10));
+			break;
 		case 'C': check = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;

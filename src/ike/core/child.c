@@ -9,11 +9,18 @@
 static ike_child_install_fn install_hook;
 static ike_child_uninstall_fn uninstall_hook;
 static void *hook_arg;
-static void (*activity_fn)(void *arg, uint64_t serial);
-static void *activity_arg;
+/* Per IKE version (index 1 and 2): each engine hears about its own SAs. */
+static void (*activity_fn[3])(void *arg, uint64_t serial);
+static void *activity_arg[3];
 static ike_child_peer_fn peer_hook;
-static void (*expiry_fn)(void *arg, uint64_t serial, uint32_t spi_in, bool hard);
-static void *expiry_arg;
+static void (*expiry_fn[3])(void *arg, uint64_t serial, uint32_t spi_in, bool hard);
+static void *expiry_arg[3];
+
+static int version_of(uint64_t serial)
+{
+	const struct ike_sa *sa = serial ? ike_sa_find_serial(serial) : NULL;
+	return sa && (sa->version == IKE_V1 || sa->version == IKE_V2) ? (int)sa->version : 0;
+}
 
 void ike_set_child_peer_hook(ike_child_peer_fn fn)
 {
@@ -33,18 +40,20 @@ void ike_child_peer_moved(const struct ike_sa *sa)
 			  sa->nat_remote || sa->nat_local);
 }
 
-void ike_set_expiry_hook(void (*fn)(void *arg, uint64_t ike_serial, uint32_t spi_in, bool hard),
+void ike_set_expiry_hook(enum ike_version v,
+			 void (*fn)(void *arg, uint64_t ike_serial, uint32_t spi_in, bool hard),
 			 void *arg)
 {
-	expiry_fn = fn;
-	expiry_arg = arg;
+	expiry_fn[v] = fn;
+	expiry_arg[v] = arg;
 }
 
 void ike_child_expired(uint32_t spi_in, bool hard)
 {
 	uint64_t serial = ike_child_spi_owner(spi_in);
-	if (serial && expiry_fn)
-		expiry_fn(expiry_arg, serial, spi_in, hard);
+	int v = version_of(serial);
+	if (v && expiry_fn[v])
+		expiry_fn[v](expiry_arg[v], serial, spi_in, hard);
 }
 
 void ike_set_child_hooks(ike_child_install_fn install, ike_child_uninstall_fn uninstall,
@@ -55,17 +64,19 @@ void ike_set_child_hooks(ike_child_install_fn install, ike_child_uninstall_fn un
 	hook_arg = arg;
 }
 
-void ike_set_activity_hook(void (*fn)(void *arg, uint64_t ike_serial), void *arg)
+void ike_set_activity_hook(enum ike_version v, void (*fn)(void *arg, uint64_t ike_serial),
+			   void *arg)
 {
-	activity_fn = fn;
-	activity_arg = arg;
+	activity_fn[v] = fn;
+	activity_arg[v] = arg;
 }
 
 void ike_note_esp_rx(uint32_t spi_in)
 {
 	uint64_t serial = ike_child_spi_owner(spi_in);
-	if (serial && activity_fn)
-		activity_fn(activity_arg, serial);
+	int v = version_of(serial);
+	if (v && activity_fn[v])
+		activity_fn[v](activity_arg[v], serial);
 }
 
 int ike_child_install(struct ike_sa *sa, struct child_sa *c, const struct ike_child_keys *k,

@@ -62,8 +62,9 @@ uint64_t ike_session_owner(const struct ike_sa *sa);
  *         tells the peer (INFORMATIONAL DELETE);
  *   soft: the peer should rekey soon; logged (the initiator rekeys). */
 void ike_child_expired(uint32_t spi_in, bool hard);
-/* Set by the IKE engine. */
-void ike_set_expiry_hook(void (*fn)(void *arg, uint64_t ike_serial, uint32_t spi_in, bool hard),
+/* Set by each IKE engine for the SAs of its version. */
+void ike_set_expiry_hook(enum ike_version v,
+			 void (*fn)(void *arg, uint64_t ike_serial, uint32_t spi_in, bool hard),
 			 void *arg);
 
 /* Install: keeps a copy of the keys in child->priv and calls the hook. */
@@ -78,6 +79,7 @@ void ike_child_free(struct child_sa *c);
 /* The data plane reports traffic on an inbound SPI (liveness for DPD). */
 void ike_note_esp_rx(uint32_t spi_in);
 /* Set by the IKE engine: called with the owning serial by ike_note_esp_rx. */
-void ike_set_activity_hook(void (*fn)(void *arg, uint64_t ike_serial), void *arg);
+void ike_set_activity_hook(enum ike_version v, void (*fn)(void *arg, uint64_t ike_serial),
+			   void *arg);
 
 #endif

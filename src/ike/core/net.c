@@ -61,17 +61,21 @@ const char *ike_io_ifname(const struct ike_io *io)
 	return io->ifname[0] ? io->ifname : NULL;
 }
 
-/* The address of the first interface named in `crypto ikev2 enable`. */
+/* The address of the first interface named in `crypto ikev2 enable`, else
+ * in `crypto ikev1 enable` / `isakmp enable` (IKEv1-only configurations). */
 static uint32_t enabled_addr(const struct conf *c, char *ifname, size_t len)
 {
 	ifname[0] = '\0';
-	if (!c || c->n_ikev2_enabled == 0)
+	if (!c || (c->n_ikev2_enabled == 0 && c->n_ikev1_enabled == 0))
 		return 0;
-	snprintf(ifname, len, "%s", c->ikev2_enabled_ifaces[0]);
-	const struct conf_interface *i = conf_iface_by_nameif(c, c->ikev2_enabled_ifaces[0]);
+	bool v2 = c->n_ikev2_enabled > 0;
+	const char *name = v2 ? c->ikev2_enabled_ifaces[0] : c->ikev1_enabled_ifaces[0];
+	snprintf(ifname, len, "%s", name);
+	const struct conf_interface *i = conf_iface_by_nameif(c, name);
 	if (!i || !i->addr) {
-		log_msg(SEV_WARNING, "crypto ikev2 enable %s (line %d): interface has no address; "
-			"listening on all addresses", ifname, c->line_ikev2_enable);
+		log_msg(SEV_WARNING, "%s enable %s (line %d): interface has no address; "
+			"listening on all addresses", v2 ? "crypto ikev2" : "crypto ikev1/isakmp",
+			ifname, v2 ? c->line_ikev2_enable : c->line_ikev1_enable);
 		return 0;
 	}
 	return i->addr;
@@ -178,9 +182,9 @@ struct ike_io *ike_io_new(struct loop *l, const struct conf *c, const struct ike
 		io->opts = *o;
 	uint32_t addr = enabled_addr(c, io->ifname, sizeof(io->ifname));
 	if (!io->opts.no_sockets) {
-		if (c && c->n_ikev2_enabled == 0)
-			log_msg(SEV_WARNING, "no `crypto ikev2 enable IF` in the configuration: "
-				"listening on all addresses");
+		if (c && c->n_ikev2_enabled == 0 && c->n_ikev1_enabled == 0)
+			log_msg(SEV_WARNING, "no `crypto ikev2|ikev1 enable IF` (or `isakmp enable IF`) "
+				"in the configuration: listening on all addresses");
 		if (open_sockets(io, addr) < 0) {
 			free(io);
 			return NULL;

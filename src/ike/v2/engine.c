@@ -74,8 +74,8 @@ struct ikev2 *ikev2_new(struct loop *l, struct ike_io *io, const struct ikev2_en
 		e->next_session_id = 0;
 	e->next_session_id &= 0xffff;      /* small, readable session numbers */
 	ike_io_set_handler(io, 2, v2_input, e);
-	ike_set_activity_hook(on_activity, e);
-	ike_set_expiry_hook(on_expiry, e);
+	ike_set_activity_hook(IKE_V2, on_activity, e);
+	ike_set_expiry_hook(IKE_V2, on_expiry, e);
 	if (l)
 		e->housekeeping = loop_timer_add(l, HOUSEKEEPING_MS, housekeeping, e);
 	return e;
@@ -113,8 +113,8 @@ void ikev2_free(struct ikev2 *e)
 	if (e->housekeeping)
 		loop_timer_cancel(e->loop, e->housekeeping);
 	ike_io_set_handler(e->io, 2, NULL, NULL);
-	ike_set_activity_hook(NULL, NULL);
-	ike_set_expiry_hook(NULL, NULL);
+	ike_set_activity_hook(IKE_V2, NULL, NULL);
+	ike_set_expiry_hook(IKE_V2, NULL, NULL);
 	ike_cookie_wipe(&e->cookies);
 	free(e);
 }

@@ -1,0 +1,544 @@
+/* IKEv1 SA life cycle: creation, setup phases, the per-SA timer (setup
+ * deadline, retransmission of our Transaction requests, DPD, lifetimes),
+ * deletion, and the context every log line carries.
+ *
+ * Timers find their SA by serial, never by pointer: an SA freed in between
+ * is simply not found. */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "aaa/pool.h"
+#include "base/loop.h"
+#include "base/mem.h"
+#include "conf/conf.h"
+#include "ike/core/child.h"
+#include "ike/v1/v1.h"
+
+struct conf *v1_conf(struct ikev1 *e)
+{
+	return e->env.conf ? e->env.conf(e->env.arg) : NULL;
+}
+
+struct pool_set *v1_pools(struct ikev1 *e)
+{
+	return e->env.pools ? e->env.pools(e->env.arg) : NULL;
+}
+
+/* ---- logging ------------------------------------------------------------ */
+
+const char *v1_ip_str(uint32_t host_addr, char *buf, size_t len)
+{
+	struct in_addr a = { .s_addr = htonl(host_addr) };
+	if (!inet_ntop(AF_INET, &a, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+const char *v1_addr_str(const struct sockaddr_in *a, char *buf, size_t len)
+{
+	char ip[INET_ADDRSTRLEN];
+	v1_ip_str(ntohl(a->sin_addr.s_addr), ip, sizeof(ip));
+	snprintf(buf, len, "%s:%u", ip, ntohs(a->sin_port));
+	return buf;
+}
+
+/* ASA-style context: "Group = G, Username = U, IP = A". */
+void v1_log(const struct ike_sa *sa, unsigned level, const char *fmt, ...)
+{
+	if (!log_debug_on(LOG_IKEV1, level))
+		return;
+	char msg[1400], ip[INET_ADDRSTRLEN], ctx[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	int n = 0;
+	ctx[0] = 0;
+	if (sa->tunnel_group)
+		n = snprintf(ctx, sizeof(ctx), "Group = %s, ", sa->tunnel_group);
+	if (sa->username && n >= 0 && (size_t)n < sizeof(ctx))
+		n += snprintf(ctx + n, sizeof(ctx) - (size_t)n, "Username = %s, ", sa->username);
+	if (n >= 0 && (size_t)n < sizeof(ctx))
+		snprintf(ctx + n, sizeof(ctx) - (size_t)n, "IP = %s",
+			 v1_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)));
+	log_debug(LOG_IKEV1, level, "(%u): %s, %s", sa->session_id, ctx, msg);
+}
+
+void v1_log_peer(const struct sockaddr_in *peer, unsigned level, const char *fmt, ...)
+{
+	if (!log_debug_on(LOG_IKEV1, level))
+		return;
+	char msg[1400], a[32];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_debug(LOG_IKEV1, level, "IP = %s, %s", v1_addr_str(peer, a, sizeof(a)), msg);
+}
+
+/* ---- creation ------------------------------------------------------------ */
+
+static const char *conf_nameif(const struct conf *c, const char *want)
+{
+	if (!c)
+		return NULL;
+	for (size_t i = 0; want && i < c->n_ifaces; i++)
+		if (c->ifaces[i].nameif && strcmp(c->ifaces[i].nameif, want) == 0)
+			return c->ifaces[i].nameif;
+	if (c->n_ikev1_enabled)
+		return c->ikev1_enabled_ifaces[0];
+	return c->n_ikev2_enabled ? c->ikev2_enabled_ifaces[0] : NULL;
+}
+
+static uint64_t random_cookie(void)
+{
+	for (int tries = 0; tries < 16; tries++) {
+		uint64_t spi;
+		if (crypto_random(&spi, sizeof(spi)) < 0)
+			return 0;
+		if (spi && !ike_sa_find_local(spi))
+			return spi;
+	}
+	return 0;
+}
+
+struct ike_sa *v1_sa_new(struct ikev1 *e, const struct ike_pkt *p, uint64_t spi_i)
+{
+	struct ike_sa *sa = calloc(1, sizeof(*sa));
+	struct v1_sa *v = calloc(1, sizeof(*v));
+	uint32_t tid = 0;
+	uint64_t spi_r = random_cookie();
+	if (!sa || !v || !spi_r || crypto_random(&tid, sizeof(tid)) < 0) {
+		free(sa);
+		free(v);
+		return NULL;
+	}
+	sa->priv = v;
+	v->eng = e;
+	buf_init(&v->p1_last_tx);
+	for (size_t i = 0; i < V1_MAX_EXCH; i++)
+		buf_init(&v->ex[i].last_tx);
+	sa->serial = ike_sa_next_serial();
+	sa->version = IKE_V1;
+	sa->session_id = ++e->next_session_id;
+	sa->tunnel_id = (tid & 0x7fffffffu) ? (tid & 0x7fffffffu) : 1;
+	sa->spi_i = spi_i;
+	sa->spi_r = spi_r;
+	sa->state = IKE_STATE_INIT_DONE;
+	sa->local = p->to;
+	sa->remote = p->from;
+	sa->conf = v1_conf(e) ? conf_ref(v1_conf(e)) : NULL;
+	sa->ifname = conf_nameif(sa->conf, p->ifname);
+	sa->created = time(NULL);
+	sa->created_ms = sa->last_rx_ms = loop_now_ms();
+	v->deadline_ms = sa->created_ms + V1_HALF_OPEN_TIMEOUT_MS;
+	ike_sa_table_add(sa);
+	e->st.p1_started++;
+	return sa;
+}
+
+static const char *phase_state_name(const struct ike_sa *sa, enum v1_phase ph)
+{
+	bool am = sa->v1_mode == IKEV1_X_AGGRESSIVE;
+	switch (ph) {
+	case V1_P1_MM_SA: return "MM_WAIT_MSG3";
+	case V1_P1_MM_KE: return "MM_WAIT_MSG5";
+	case V1_P1_AM: return "AM_WAIT_MSG3";
+	case V1_XAUTH: return am ? "AM_TM_INIT_XAUTH" : "MM_TM_INIT_XAUTH";
+	case V1_XAUTH_STATUS: return am ? "AM_TM_INIT_XAUTH_V6H" : "MM_TM_INIT_XAUTH_V6H";
+	case V1_MODECFG: return am ? "AM_TM_INIT_MODECFG" : "MM_TM_INIT_MODECFG";
+	case V1_READY: return am ? "AM_ACTIVE" : "MM_ACTIVE";
+	}
+	return "?";
+}
+
+void v1_sa_set_phase(struct ike_sa *sa, enum v1_phase ph)
+{
+	struct v1_sa *v = v1_of(sa);
+	v->phase = ph;
+	sa->v1_state = phase_state_name(sa, ph);
+	if (ph >= V1_XAUTH && sa->state != IKE_STATE_ESTABLISHED && sa->state != IKE_STATE_DELETING)
+		sa->state = ph == V1_READY ? IKE_STATE_ESTABLISHED : IKE_STATE_AUTH_FINAL;
+	if (ph >= V1_XAUTH && ph < V1_READY)
+		v->deadline_ms = loop_now_ms() + V1_SETUP_TIMEOUT_MS;
+}
+
+/* The session is usable (address assigned, user authenticated). */
+void v1_sa_up(struct ike_sa *sa)
+{
+	struct v1_sa *v = v1_of(sa);
+	v1_sa_set_phase(sa, V1_READY);
+	sa->state = IKE_STATE_ESTABLISHED;
+	if (!v->up) {
+		v->up = true;
+		v->eng->st.sessions_up++;
+		if (v->eng->st.sessions_up > v->eng->st.sessions_peak)
+			v->eng->st.sessions_peak = v->eng->st.sessions_up;
+	}
+	sa->last_rx_ms = loop_now_ms();
+	v1_sa_schedule(sa);
+}
+
+/* ---- exchanges ------------------------------------------------------------ */
+
+struct v1_exch *v1_exch_find(struct ike_sa *sa, uint32_t msg_id)
+{
+	struct v1_sa *v = v1_of(sa);
+	for (size_t i = 0; i < V1_MAX_EXCH; i++)
+		if (v->ex[i].kind != V1_EX_FREE && v->ex[i].msg_id == msg_id)
+			return &v->ex[i];
+	return NULL;
+}
+
+void v1_exch_free(struct v1_exch *ex)
+{
+	if (ex->qm) {
+		mem_wipe(ex->qm, sizeof(*ex->qm));
+		free(ex->qm);
+	}
+	struct buf keep = ex->last_tx;
+	buf_free(&keep);
+	memset(ex, 0, sizeof(*ex));
+	buf_init(&ex->last_tx);
+}
+
+/* A new exchange slot; the oldest finished one is reused when all are
+ * taken (a client that abandons Quick Modes cannot pin memory). */
+struct v1_exch *v1_exch_new(struct ike_sa *sa, enum v1_exch_kind kind, uint32_t msg_id)
+{
+	struct v1_sa *v = v1_of(sa);
+	struct v1_exch *ex = NULL;
+	for (size_t i = 0; i < V1_MAX_EXCH && !ex; i++)
+		if (v->ex[i].kind == V1_EX_FREE)
+			ex = &v->ex[i];
+	for (size_t i = 0; i < V1_MAX_EXCH && !ex; i++)
+		if (!v->ex[i].awaiting)
+			ex = &v->ex[i];
+	if (!ex)
+		ex = &v->ex[0];
+	v1_exch_free(ex);
+	ex->kind = kind;
+	ex->msg_id = msg_id;
+	if (v1_iv_msgid(&v->k, msg_id, ex->iv) < 0) {
+		ex->kind = V1_EX_FREE;
+		return NULL;
+	}
+	return ex;
+}
+
+uint32_t v1_new_msg_id(struct ike_sa *sa)
+{
+	for (int tries = 0; tries < 16; tries++) {
+		uint32_t id;
+		if (crypto_random(&id, sizeof(id)) < 0)
+			return 0;
+		if (id && !v1_exch_find(sa, id))
+			return id;
+	}
+	return 0;
+}
+
+/* ---- deletion ------------------------------------------------------------- */
+
+void v1_release_lease(struct ike_sa *sa)
+{
+	if (!sa->lease_held)
+		return;
+	struct v1_sa *v = v1_of(sa);
+	char ip[INET_ADDRSTRLEN];
+	struct pool_set *ps = v1_pools(v->eng);
+	if (ps && pool_release(ps, sa->assigned_addr) == 0)   /* the pool logs 737016 */
+		v1_log(sa, 2, "IPAA: released %s to local pool %s",
+		       v1_ip_str(sa->assigned_addr, ip, sizeof(ip)), sa->pool_name ? sa->pool_name : "?");
+	else
+		log_msg(SEV_WARNING, "session 0x%08x: address %s was not leased at release",
+			sa->session_id, v1_ip_str(sa->assigned_addr, ip, sizeof(ip)));
+	sa->lease_held = false;
+}
+
+static void log_down(struct ike_sa *sa, const char *reason)
+{
+	char ip[INET_ADDRSTRLEN];
+	time_t now = time(NULL);
+	uint64_t secs = now > sa->created ? (uint64_t)(now - sa->created) : 0;
+	uint64_t tx = sa->bytes_out, rx = sa->bytes_in;
+	for (struct child_sa *c = sa->children; c; c = c->next) {
+		tx += c->bytes_out;
+		rx += c->bytes_in;
+	}
+	log_event(SEV_WARNING, 113019, "Group = %s, Username = %s, IP = %s, Session disconnected. "
+		  "Session Type: IKEv1, Duration: %uh:%02um:%02us, Bytes xmt: %llu, Bytes rcv: %llu, "
+		  "Reason: %s", sa->tunnel_group ? sa->tunnel_group : "Unknown",
+		  sa->username ? sa->username : "Unknown",
+		  v1_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)),
+		  (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60), (unsigned)(secs % 60),
+		  (unsigned long long)tx, (unsigned long long)rx, reason);
+}
+
+void v1_child_unlink(struct ike_sa *sa, struct child_sa *ch)
+{
+	for (struct child_sa **pp = &sa->children; *pp; pp = &(*pp)->next) {
+		if (*pp == ch) {
+			*pp = ch->next;
+			ch->next = NULL;
+			sa->bytes_in += ch->bytes_in;
+			sa->bytes_out += ch->bytes_out;
+			return;
+		}
+	}
+}
+
+struct child_sa *v1_child_by_spi_out(struct ike_sa *sa, uint32_t spi_out)
+{
+	for (struct child_sa *c = sa->children; c; c = c->next)
+		if (c->spi_out == spi_out)
+			return c;
+	return NULL;
+}
+
+struct child_sa *v1_child_by_spi_in(struct ike_sa *sa, uint32_t spi_in)
+{
+	for (struct child_sa *c = sa->children; c; c = c->next)
+		if (c->spi_in == spi_in)
+			return c;
+	return NULL;
+}
+
+void v1_sa_destroy(struct ike_sa *sa, const char *reason, bool log)
+{
+	struct v1_sa *v = v1_of(sa);
+	struct ikev1 *e = v->eng;
+	if (log && v->up)
+		log_down(sa, reason ? reason : "Unknown");
+	if (v->up && e->st.sessions_up)
+		e->st.sessions_up--;
+	v->up = false;
+	v1_release_lease(sa);
+	while (sa->children) {
+		struct child_sa *c = sa->children;
+		sa->children = c->next;
+		ike_child_free(c);
+	}
+	sa->state = IKE_STATE_DEAD;
+	if (v->timer)
+		loop_timer_cancel(e->loop, v->timer);
+	ike_sa_table_remove(sa);
+	v1_keys_wipe(&v->k);
+	mem_wipe(v->ni, sizeof(v->ni));
+	mem_wipe(v->nr, sizeof(v->nr));
+	mem_wipe(v->gxi, sizeof(v->gxi));
+	mem_wipe(v->gxr, sizeof(v->gxr));
+	free(v->sai_b);
+	free(v->idii_b);
+	buf_free(&v->p1_last_tx);
+	for (size_t i = 0; i < V1_MAX_EXCH; i++) {
+		v1_exch_free(&v->ex[i]);
+		buf_free(&v->ex[i].last_tx);
+	}
+	free(v);
+	free(sa->remote_id);
+	free(sa->local_id);
+	free(sa->tunnel_group);
+	free(sa->group_policy);
+	free(sa->username);
+	free(sa->client_version);
+	if (sa->conf)
+		conf_unref(sa->conf);
+	free(sa);
+}
+
+void v1_sa_delete(struct ike_sa *sa, const char *reason)
+{
+	struct v1_sa *v = v1_of(sa);
+	if (v->deleting)
+		return;
+	v->deleting = true;
+	if (v->keys_ready) {
+		for (struct child_sa *c = sa->children; c; c = c->next)
+			v1_send_delete_esp(sa, c->spi_in);
+		v1_send_delete_isakmp(sa);
+		v1_log(sa, 1, "sent DELETE for the ISAKMP SA (%s)", reason);
+	}
+	v1_sa_destroy(sa, reason, true);
+}
+
+/* ---- INITIAL-CONTACT -------------------------------------------------------- */
+
+void v1_initial_contact(struct ike_sa *sa)
+{
+	struct ike_sa *next;
+	for (struct ike_sa *o = ike_sa_first(); o; o = next) {
+		next = ike_sa_next(o);
+		if (o == sa || o->version != IKE_V1 ||
+		    o->remote.sin_addr.s_addr != sa->remote.sin_addr.s_addr)
+			continue;
+		v1_log(sa, 1, "INITIAL-CONTACT: removing the older session %u from this peer",
+		       o->session_id);
+		v1_sa_destroy(o, "Peer Reconnected", true);
+	}
+}
+
+/* ---- the per-SA timer ------------------------------------------------------- */
+
+static uint64_t child_expiry_ms(const struct child_sa *c, uint64_t now_ms)
+{
+	if (!c->lifetime_sec)
+		return UINT64_MAX;
+	time_t now = time(NULL);
+	time_t end = c->created + (time_t)c->lifetime_sec;
+	return end <= now ? now_ms : now_ms + (uint64_t)(end - now) * 1000u;
+}
+
+static uint64_t dpd_due(const struct ike_sa *sa)
+{
+	const struct v1_sa *v = v1_of(sa);
+	if (v->phase != V1_READY || !sa->dpd_interval || !v->peer_dpd)
+		return UINT64_MAX;
+	if (v->dpd_pending)
+		return v->dpd_sent_ms + (uint64_t)(sa->dpd_retry ? sa->dpd_retry : 2) * 1000u;
+	return sa->last_rx_ms + (uint64_t)sa->dpd_interval * 1000u;
+}
+
+static uint64_t next_due(const struct ike_sa *sa, uint64_t now)
+{
+	const struct v1_sa *v = v1_of(sa);
+	uint64_t due = UINT64_MAX;
+#define MIN_DUE(x) do { uint64_t x_ = (x); if (x_ < due) due = x_; } while (0)
+	if (v->phase != V1_READY)
+		MIN_DUE(v->deadline_ms);
+	for (size_t i = 0; i < V1_MAX_EXCH; i++)
+		if (v->ex[i].kind != V1_EX_FREE && v->ex[i].awaiting)
+			MIN_DUE(v->ex[i].next_ms);
+	MIN_DUE(dpd_due(sa));
+	if (v->phase == V1_READY) {
+		for (const struct child_sa *c = sa->children; c; c = c->next)
+			MIN_DUE(child_expiry_ms(c, now));
+		if (sa->lifetime_sec)
+			MIN_DUE(sa->created_ms + (uint64_t)sa->lifetime_sec * 1000u);
+	}
+#undef MIN_DUE
+	return due;
+}
+
+static void tick(void *arg);
+
+void v1_sa_schedule(struct ike_sa *sa)
+{
+	struct v1_sa *v = v1_of(sa);
+	uint64_t now = loop_now_ms();
+	uint64_t due = next_due(sa, now);
+	if (v->timer && v->timer_due == due)
+		return;
+	if (v->timer)
+		loop_timer_cancel(v->eng->loop, v->timer);
+	v->timer = NULL;
+	if (due == UINT64_MAX)
+		return;
+	v->timer_due = due;
+	v->timer = loop_timer_add(v->eng->loop, due > now ? due - now : 0, tick,
+				  (void *)(uintptr_t)sa->serial);
+}
+
+static void setup_timed_out(struct ike_sa *sa)
+{
+	struct v1_sa *v = v1_of(sa);
+	char ip[INET_ADDRSTRLEN];
+	const char *why;
+	switch (v->phase) {
+	case V1_P1_AM:
+		why = "no third Aggressive Mode message: the client could not verify our hash "
+		      "(wrong group password on the client?)";
+		break;
+	case V1_P1_MM_SA:
+	case V1_P1_MM_KE:
+		why = "Main Mode did not complete (wrong pre-shared key on the client?)";
+		break;
+	case V1_XAUTH:
+	case V1_XAUTH_STATUS:
+		why = "the user did not complete XAUTH";
+		break;
+	default:
+		why = "Mode Config did not complete";
+		break;
+	}
+	log_event(SEV_WARNING, 713903, "Group = %s, IP = %s, %s; removing the SA",
+		  sa->tunnel_group ? sa->tunnel_group : "Unknown",
+		  v1_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)), why);
+	v->eng->st.p1_failed++;
+	v1_sa_delete(sa, "Negotiation timeout");
+}
+
+/* Our Transaction request went unanswered: retransmit, or give up. */
+static bool retransmit(struct ike_sa *sa, struct v1_exch *ex, uint64_t now)
+{
+	if (ex->tries >= V1_MAX_RETRANSMITS) {
+		v1_log(sa, 1, "no answer to our %s request (msgid %08x) after %u tries",
+		       ex->kind == V1_EX_XAUTH ? "XAUTH" : "Transaction", ex->msg_id, ex->tries);
+		v1_sa_delete(sa, "Peer not responding");
+		return true;
+	}
+	ex->tries++;
+	ex->next_ms = now + V1_RETRANSMIT_MS * ex->tries;
+	v1_log(sa, 2, "retransmitting our request (msgid %08x, try %u)", ex->msg_id, ex->tries);
+	(void)v1_send_raw(sa, ex->last_tx.data, ex->last_tx.len);
+	return false;
+}
+
+static void expire_children(struct ike_sa *sa, uint64_t now)
+{
+	for (struct child_sa *c = sa->children; c; c = c->next) {
+		if (child_expiry_ms(c, now) > now)
+			continue;
+		v1_log(sa, 1, "IPsec SA 0x%08x/0x%08x lifetime expired: deleting", c->spi_in,
+		       c->spi_out);
+		v1_send_delete_esp(sa, c->spi_in);
+		v1_child_unlink(sa, c);
+		ike_child_free(c);
+		return;               /* the list changed: the next tick does the rest */
+	}
+}
+
+static void tick(void *arg)
+{
+	struct ike_sa *sa = ike_sa_find_serial((uint64_t)(uintptr_t)arg);
+	if (!sa || sa->version != IKE_V1)
+		return;
+	struct v1_sa *v = v1_of(sa);
+	v->timer = NULL;
+	uint64_t now = loop_now_ms();
+	if (v->phase != V1_READY && now >= v->deadline_ms) {
+		setup_timed_out(sa);
+		return;
+	}
+	for (size_t i = 0; i < V1_MAX_EXCH; i++) {
+		struct v1_exch *ex = &v->ex[i];
+		if (ex->kind != V1_EX_FREE && ex->awaiting && now >= ex->next_ms &&
+		    retransmit(sa, ex, now))
+			return;
+	}
+	if (v->phase == V1_READY && sa->lifetime_sec &&
+	    now >= sa->created_ms + (uint64_t)sa->lifetime_sec * 1000u) {
+		v1_log(sa, 1, "ISAKMP SA lifetime (%u s) expired", sa->lifetime_sec);
+		v1_sa_delete(sa, "SA Expired");
+		return;
+	}
+	if (v->phase == V1_READY)
+		expire_children(sa, now);
+	if (now >= dpd_due(sa)) {
+		if (v->dpd_pending && ++v->dpd_misses >= V1_DPD_MAX_MISSES) {
+			v1_log(sa, 1, "no answer to %u DPD R-U-THERE messages: peer is dead",
+			       v->dpd_misses);
+			v1_sa_destroy(sa, "Lost Service", true);
+			return;
+		}
+		if (v1_send_dpd(sa) == 0) {
+			v->dpd_pending = true;
+			v->dpd_sent_ms = now;
+		}
+	}
+	v1_sa_schedule(sa);
+}
