@@ -286,25 +286,34 @@ static int ikev1_attr(struct pctx *p, struct conf_ikev1_policy *pol, size_t a)
 	const char *val = p_w(p, a + 1);
 	if (str_ieq(kw, "authentication")) {
 		if (!(v = kw_find(&kw_ikev1_auth, val)))
-			return p_err(p, "unknown authentication '%s' (pre-share or rsa-sig)", val);
+			return p_err(p, "unknown authentication '%s' (pre-share, rsa-sig or crack)",
+				     val);
+		if (v->id == CONF_IKEV1_AUTH_CRACK)
+			p_warn(p, "ravpn does not implement CRACK: IKEv1 policy %u will never "
+			       "match", pol->priority);
 		pol->auth = v->id;
+		pol->line_auth = p->line;
 	} else if (str_ieq(kw, "encryption")) {
 		if (!(v = kw_find(&kw_ikev1_encr, val)))
 			return p_err(p, "unknown encryption '%s'", val);
 		pol->encr = v->id;
 		pol->key_bits = v->bits;
+		pol->line_encr = p->line;
 	} else if (str_ieq(kw, "hash")) {
 		if (!(v = kw_find(&kw_ikev1_hash, val)))
 			return p_err(p, "unknown hash '%s' (md5 or sha)", val);
 		pol->hash = v->id;
+		pol->line_hash = p->line;
 	} else if (str_ieq(kw, "group")) {
 		if (!(v = kw_find(&kw_dh_group, val)))
 			return p_err(p, "unknown group '%s'", val);
 		pol->group = v->id;
+		pol->line_group = p->line;
 	} else {
 		if (p_uint(p, a + 1, 60, 2147483647, "lifetime", &n))
 			return -1;
 		pol->lifetime_sec = (uint32_t)n;
+		pol->line_lifetime = p->line;
 	}
 	return 0;
 }
@@ -343,6 +352,16 @@ static int h_ikev1_enable(struct pctx *p)
 		return -1;
 	if (!c->line_ikev1_enable)
 		c->line_ikev1_enable = p->line;
+	return 0;
+}
+
+/* crypto ikev1|isakmp am-disable */
+static int h_ikev1_am_disable(struct pctx *p)
+{
+	if (p_end(p, p->k))
+		return -1;
+	p->c->ikev1_am_disabled = true;
+	p->c->line_ikev1_am_disable = p->line;
 	return 0;
 }
 
@@ -914,6 +933,8 @@ const struct conf_cmd cmds_global_crypto[] = {
 	{ "crypto ikev1 enable", h_ikev1_enable, NULL },
 	{ "crypto isakmp enable", h_ikev1_enable, NULL },
 	{ "crypto isakmp identity", h_isakmp_identity, NULL },
+	{ "crypto ikev1 am-disable", h_ikev1_am_disable, NULL },
+	{ "crypto isakmp am-disable", h_ikev1_am_disable, NULL },
 	{ "crypto isakmp nat-traversal", h_isakmp_natt, NULL },
 	{ "no crypto isakmp nat-traversal", h_no_isakmp_natt, NULL },
 	{ "crypto ikev1", NULL, &mode_opaque },

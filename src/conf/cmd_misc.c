@@ -240,6 +240,50 @@ static int h_pix_ip(struct pctx *p)
 	return 0;
 }
 
+/* ---- timeout uauth ------------------------------------------------------------ */
+
+/* "H:MM:SS" (hours unbounded as on the ASA, minutes and seconds below 60) */
+static bool parse_hms(const char *s, unsigned *out)
+{
+	unsigned long h, m, sec;
+	char hb[12], mb[3], sb[3];
+	const char *c1 = strchr(s, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	if (!c1 || !c2 || c1 == s || (size_t)(c1 - s) >= sizeof(hb) || c2 - c1 != 3 ||
+	    strlen(c2 + 1) != 2)
+		return false;
+	memcpy(hb, s, (size_t)(c1 - s));
+	hb[c1 - s] = 0;
+	memcpy(mb, c1 + 1, 2);
+	mb[2] = 0;
+	memcpy(sb, c2 + 1, 3);
+	if (!parse_uint(hb, 1193046, &h) || !parse_uint(mb, 59, &m) || !parse_uint(sb, 59, &sec))
+		return false;
+	*out = (unsigned)(h * 3600 + m * 60 + sec);
+	return true;
+}
+
+/* timeout uauth H:MM:SS [absolute|inactivity]: how long an authenticated
+ * (XAUTH) user stays in the uauth table; other timeouts are not used */
+static int h_timeout_uauth(struct pctx *p)
+{
+	unsigned v;
+	bool inact = false;
+	if (p_need(p, 2, "H:MM:SS"))
+		return -1;
+	if (!parse_hms(p_w(p, 2), &v))
+		return p_err(p, "bad uauth timeout '%s' (expected H:MM:SS)", p_w(p, 2));
+	if (p_is(p, 3, "inactivity"))
+		inact = true;
+	else if (p_w(p, 3) && !p_is(p, 3, "absolute"))
+		return p_err(p, "expected 'absolute' or 'inactivity', not '%s'", p_w(p, 3));
+	if (p_end(p, p_w(p, 3) ? 4 : 3))
+		return -1;
+	p->c->uauth_timeout_sec = v;
+	p->c->uauth_inactivity = inact;
+	p->c->line_uauth_timeout = p->line;
+	return 0;
+}
+
 /* ---- ravpn extensions --------------------------------------------------------- */
 
 static int h_tun_name(struct pctx *p)
@@ -281,6 +325,7 @@ const struct conf_cmd cmds_global_misc[] = {
 	{ "interface", h_interface, NULL },
 	{ "nameif", h_pix_nameif, NULL },
 	{ "ip address", h_pix_ip, NULL },
+	{ "timeout uauth", h_timeout_uauth, NULL },
 	{ "ravpn tun-name", h_tun_name, NULL },
 	{ "ravpn tun-mtu", h_tun_mtu, NULL },
 	{ "ravpn", h_ravpn_other, NULL },

@@ -383,6 +383,78 @@ static int h_gp_idle(struct pctx *p)
 	return 0;
 }
 
+/* enable|disable at word 1 into *v */
+static int enable_disable(struct pctx *p, bool *v)
+{
+	if (p_need(p, 1, "'enable' or 'disable'") || p_end(p, 2))
+		return -1;
+	if (p_is(p, 1, "enable"))
+		*v = true;
+	else if (p_is(p, 1, "disable"))
+		*v = false;
+	else
+		return p_err(p, "expected 'enable' or 'disable', not '%s'", p_w(p, 1));
+	return 0;
+}
+
+/* pfs enable|disable: tells a Cisco VPN Client (Unity PFS) to use PFS */
+static int h_gp_pfs(struct pctx *p)
+{
+	struct conf_group_policy *gp = cur_gp(p);
+	if (enable_disable(p, &gp->pfs))
+		return -1;
+	gp->pfs_set = true;
+	gp->line_pfs = p->line;
+	return 0;
+}
+
+/* password-storage enable|disable (Unity SAVE_PASSWD) */
+static int h_gp_password_storage(struct pctx *p)
+{
+	struct conf_group_policy *gp = cur_gp(p);
+	if (enable_disable(p, &gp->password_storage))
+		return -1;
+	gp->password_storage_set = true;
+	gp->line_password_storage = p->line;
+	return 0;
+}
+
+/* vpn-session-timeout MINUTES | none */
+static int h_gp_session_timeout(struct pctx *p)
+{
+	struct conf_group_policy *gp = cur_gp(p);
+	unsigned long v = 0;
+	if (p_is(p, 1, "none")) {
+		if (p_end(p, 2))
+			return -1;
+	} else if (p_uint(p, 1, 1, 35791394, "session timeout (minutes)", &v) || p_end(p, 2)) {
+		return -1;
+	}
+	gp->session_timeout_min = (unsigned)v;
+	gp->session_timeout_set = true;
+	gp->line_session_timeout = p->line;
+	return 0;
+}
+
+/* split-dns value D1 [D2 ...] | none */
+static int h_gp_split_dns(struct pctx *p)
+{
+	struct conf_group_policy *gp = cur_gp(p);
+	if (p_is(p, 1, "none")) {
+		if (p_end(p, 2))
+			return -1;
+		for (size_t i = 0; i < gp->n_split_dns; i++)
+			model_free_str(&gp->split_dns[i]);
+		gp->n_split_dns = 0;
+	} else if (p_name_list(p, 2, "split-dns domain", CONF_MAX_LIST, gp->split_dns,
+			       &gp->n_split_dns)) {
+		return -1;
+	}
+	gp->split_dns_set = true;
+	gp->line_split_dns = p->line;
+	return 0;
+}
+
 /* banner value TEXT (each line one banner line) | banner none */
 static int h_gp_banner(struct pctx *p)
 {
@@ -432,21 +504,23 @@ static const struct conf_cmd gp_attr_cmds[] = {
 	{ "vpn-idle-timeout alert-interval", NULL, NULL },
 	{ "banner value", h_gp_banner, NULL },
 	{ "banner none", h_gp_banner, NULL },
+	{ "pfs", h_gp_pfs, NULL },
+	{ "password-storage", h_gp_password_storage, NULL },
+	{ "vpn-session-timeout alert-interval", NULL, NULL },
+	{ "vpn-session-timeout", h_gp_session_timeout, NULL },
+	{ "split-dns value", h_gp_split_dns, NULL },
+	{ "split-dns none", h_gp_split_dns, NULL },
 	{ "webvpn", NULL, &mode_gp_webvpn },
 	/* ASA group-policy attributes ravpn keeps but does not act on */
 	{ "vpn-simultaneous-logins", NULL, NULL },
-	{ "vpn-session-timeout", NULL, NULL },
 	{ "vpn-access-hours", NULL, NULL },
 	{ "vpn-filter", NULL, NULL },
 	{ "ipv6-vpn-filter", NULL, NULL },
-	{ "password-storage", NULL, NULL },
 	{ "ip-comp", NULL, NULL },
 	{ "re-xauth", NULL, NULL },
 	{ "group-lock", NULL, NULL },
-	{ "pfs", NULL, NULL },
 	{ "ipsec-udp", NULL, NULL },
 	{ "ipsec-udp-port", NULL, NULL },
-	{ "split-dns", NULL, NULL },
 	{ "split-tunnel-all-dns", NULL, NULL },
 	{ "ipv6-split-tunnel-policy", NULL, NULL },
 	{ "intercept-dhcp", NULL, NULL },
@@ -891,6 +965,34 @@ static int h_tg_keepalive(struct pctx *p)
 	return 0;
 }
 
+/* ikev1 user-authentication [(IF)] xauth|none|hybrid (8.4+) and
+ * isakmp ikev1-user-authentication [(IF)] ... (7.x-8.3) */
+static int h_tg_v1_uauth(struct pctx *p)
+{
+	static const char *const kw[] = { "xauth", "none", "hybrid" };
+	struct conf_tunnel_group *tg = cur_tg(p);
+	char *ifname = NULL;
+	size_t i = p->k;
+	int r = p_ifparen(p, i, &ifname);
+	if (r < 0)
+		return -1;
+	i += (size_t)r;
+	if (p_need(p, i, "'xauth', 'none' or 'hybrid'") || p_end(p, i + 1)) {
+		free(ifname);
+		return -1;
+	}
+	for (int k = 0; k < 3; k++)
+		if (p_is(p, i, kw[k])) {
+			free(tg->ikev1_user_auth_ifname);
+			tg->ikev1_user_auth_ifname = ifname;
+			tg->ikev1_user_auth = (enum conf_v1_uauth)k;
+			tg->line_ikev1_user_auth = p->line;
+			return 0;
+		}
+	free(ifname);
+	return p_err(p, "expected 'xauth', 'none' or 'hybrid', not '%s'", p_w(p, i));
+}
+
 static const struct conf_cmd tg_ipsec_cmds[] = {
 	{ "ikev2 remote-authentication eap", h_tg_remote_eap, NULL },
 	{ "ikev2 remote-authentication pre-shared-key", h_tg_remote_psk, NULL },
@@ -901,9 +1003,9 @@ static const struct conf_cmd tg_ipsec_cmds[] = {
 	{ "pre-shared-key", h_tg_ikev1_psk, NULL },
 	{ "isakmp keepalive", h_tg_keepalive, NULL },
 	{ "ikev2 rsa-sig-hash", NULL, NULL },
-	{ "ikev1 user-authentication", NULL, NULL },
+	{ "ikev1 user-authentication", h_tg_v1_uauth, NULL },
 	{ "ikev1 trust-point", NULL, NULL },
-	{ "isakmp ikev1-user-authentication", NULL, NULL },
+	{ "isakmp ikev1-user-authentication", h_tg_v1_uauth, NULL },
 	{ "peer-id-validate", NULL, NULL },
 	{ "chain", NULL, NULL },
 	{ "trust-point", NULL, NULL },
@@ -1362,8 +1464,29 @@ static int h_vpngroup(struct pctx *p)
 		gp->idle_timeout_min = (unsigned)((v + 59) / 60);
 		gp->idle_timeout_set = true;
 		gp->line_idle = p->line;
+	} else if (str_ieq(attr, "max-time")) {
+		if (p_uint(p, 3, 60, 2147483647, "max time (seconds)", &v) || p_end(p, 4) ||
+		    vpngroup_get(p, &tg, &gp))
+			return -1;
+		if (v % 60)
+			p_warn(p, "max-time %lu s rounded up to %lu minutes", v, (v + 59) / 60);
+		gp->session_timeout_min = (unsigned)((v + 59) / 60);
+		gp->session_timeout_set = true;
+		gp->line_session_timeout = p->line;
+	} else if (str_ieq(attr, "pfs")) {
+		if (p_end(p, 3) || vpngroup_get(p, &tg, &gp))
+			return -1;
+		gp->pfs = gp->pfs_set = true;
+		gp->line_pfs = p->line;
+	} else if (str_ieq(attr, "split-dns")) {
+		if (vpngroup_get(p, &tg, &gp) ||
+		    p_name_list(p, 3, "split-dns domain", CONF_MAX_LIST, gp->split_dns,
+				&gp->n_split_dns))
+			return -1;
+		gp->split_dns_set = true;
+		gp->line_split_dns = p->line;
 	} else {
-		p_unused(p);   /* max-time, pfs, backup-server, split-dns, ... */
+		p_unused(p);   /* backup-server, authentication-server, device-pass-through, ... */
 	}
 	return 0;
 }

@@ -137,6 +137,7 @@ void model_free(struct conf *c)
 		free(g->split_acl);
 		free_list(g->address_pools, g->n_address_pools);
 		free(g->banner);
+		free_list(g->split_dns, g->n_split_dns);
 	}
 	free(c->group_policies);
 	for (size_t i = 0; i < c->n_tunnel_groups; i++) {
@@ -154,6 +155,7 @@ void model_free(struct conf *c)
 		model_free_secret(&t->ikev1_psk);
 		free_list(t->group_aliases, t->n_group_aliases);
 		free(t->type_name);
+		free(t->ikev1_user_auth_ifname);
 	}
 	free(c->tunnel_groups);
 	for (size_t i = 0; i < c->n_users; i++) {
@@ -381,6 +383,32 @@ size_t conf_acl_entries(const struct conf *c, const char *name, const struct con
  * attribute it does not set itself, so starting from a copy of it and
  * laying the named policy's own attributes over it gives the answer; line
  * fields stay 0 where a built-in default decided. */
+/* The IKEv1 (Unity) attributes of conf_gp_effective. */
+static void gp_effective_ikev1(const struct conf_group_policy *g, struct conf_group_policy *out)
+{
+	if (g->pfs_set) {
+		out->pfs = g->pfs;
+		out->pfs_set = true;
+		out->line_pfs = g->line_pfs;
+	}
+	if (g->password_storage_set) {
+		out->password_storage = g->password_storage;
+		out->password_storage_set = true;
+		out->line_password_storage = g->line_password_storage;
+	}
+	if (g->session_timeout_set) {
+		out->session_timeout_min = g->session_timeout_min;
+		out->session_timeout_set = true;
+		out->line_session_timeout = g->line_session_timeout;
+	}
+	if (g->split_dns_set) {
+		memcpy(out->split_dns, g->split_dns, sizeof(out->split_dns));
+		out->n_split_dns = g->n_split_dns;
+		out->split_dns_set = true;
+		out->line_split_dns = g->line_split_dns;
+	}
+}
+
 const struct conf_group_policy *conf_gp_effective(const struct conf *c, const char *gp_name,
 						  struct conf_group_policy *out)
 {
@@ -442,6 +470,7 @@ const struct conf_group_policy *conf_gp_effective(const struct conf *c, const ch
 		out->banner_set = true;
 		out->line_banner = g->line_banner;
 	}
+	gp_effective_ikev1(g, out);
 	return out;
 }
 
@@ -559,7 +588,11 @@ static bool gp_eq(const struct conf_group_policy *x, const struct conf_group_pol
 	       lists_eq(x->address_pools, x->n_address_pools, y->address_pools,
 			y->n_address_pools) &&
 	       EQ(address_pools_set) && EQ(idle_timeout_min) && EQ(idle_timeout_set) &&
-	       SEQ(banner) && EQ(banner_set);
+	       SEQ(banner) && EQ(banner_set) && EQ(pfs) && EQ(pfs_set) &&
+	       EQ(password_storage) && EQ(password_storage_set) && EQ(session_timeout_min) &&
+	       EQ(session_timeout_set) &&
+	       lists_eq(x->split_dns, x->n_split_dns, y->split_dns, y->n_split_dns) &&
+	       EQ(split_dns_set);
 }
 
 static bool tg_eq(const struct conf_tunnel_group *x, const struct conf_tunnel_group *y)
@@ -574,7 +607,8 @@ static bool tg_eq(const struct conf_tunnel_group *x, const struct conf_tunnel_gr
 	       SEQ(ikev2_local_trustpoint) && SEQ(ikev2_local_psk) && SEQ(ikev1_psk) &&
 	       EQ(keepalive_threshold) && EQ(keepalive_retry) && EQ(keepalive_disabled) &&
 	       lists_eq(x->group_aliases, x->n_group_aliases, y->group_aliases,
-			y->n_group_aliases);
+			y->n_group_aliases) &&
+	       EQ(ikev1_user_auth) && SEQ(ikev1_user_auth_ifname);
 }
 
 static bool user_eq(const struct conf_user *x, const struct conf_user *y)
@@ -664,5 +698,7 @@ bool conf_equal(const struct conf *a, const struct conf *b)
 	    !SEQ(isakmp_client_pool_ifname))
 		return false;
 	ARR_EQ(cmap_clients, n_cmap_clients, cmap_client_eq);
+	if (!EQ(ikev1_am_disabled) || !EQ(uauth_timeout_sec) || !EQ(uauth_inactivity))
+		return false;
 	return true;
 }

@@ -173,9 +173,29 @@ struct conf_group_policy {
 	bool address_pools_set;  /* "address-pools none" sets it with n 0 */
 	bool banner_set;         /* "banner none" sets it with NULL; lines joined by '\n' */
 	int line_banner;
+	/* IKEv1 (Cisco VPN Client) attributes, sent as Unity Mode Config
+	 * attributes or deciding Quick Mode; inherited like the others. */
+	bool pfs;                /* pfs enable|disable (Unity PFS 0x7007): the client must
+	                          * offer PFS in Quick Mode; default disable.  PIX: vpngroup
+	                          * NAME pfs */
+	bool pfs_set;
+	bool password_storage;   /* password-storage enable|disable (Unity SAVE_PASSWD
+	                          * 0x7001); default disable */
+	bool password_storage_set;
+	unsigned session_timeout_min;    /* vpn-session-timeout N|none; default none (0).
+	                                  * PIX: vpngroup NAME max-time SECONDS (rounded up) */
+	bool session_timeout_set;
+	char *split_dns[CONF_MAX_LIST];  /* split-dns value D1 D2 | none (Unity SPLIT_DNS_NAME
+	                                  * 0x7003, joined with ','); PIX: vpngroup NAME split-dns */
+	size_t n_split_dns;
+	bool split_dns_set;
+	int line_pfs, line_password_storage, line_session_timeout, line_split_dns;
 };
 
 enum conf_auth { AUTH_UNSET = 0, AUTH_EAP, AUTH_PSK, AUTH_CERT };
+
+/* IKEv1 user authentication after phase 1 (tunnel-group ipsec-attributes) */
+enum conf_v1_uauth { V1UAUTH_XAUTH = 0, V1UAUTH_NONE, V1UAUTH_HYBRID };
 
 /* tunnel-group NAME type remote-access + general/ipsec/webvpn attributes */
 struct conf_tunnel_group {
@@ -207,6 +227,12 @@ struct conf_tunnel_group {
 	char *type_name;             /* "remote-access", "ipsec-l2l", "webvpn"; NULL for the
 	                              * built-in groups, which have no type line */
 	int line_authz, line_acct, line_ikev1_psk;
+	/* ikev1 user-authentication [(IF)] xauth|none|hybrid (8.4+), isakmp
+	 * ikev1-user-authentication ... (7.x-8.3): whether IKEv1 asks for
+	 * XAUTH after phase 1 (default xauth on the ASA) */
+	enum conf_v1_uauth ikev1_user_auth;
+	char *ikev1_user_auth_ifname;   /* "(outside)" without parentheses; NULL = all */
+	int line_ikev1_user_auth;
 };
 
 enum conf_pw_kind {
@@ -252,14 +278,21 @@ struct conf_aaa_server {
  * 2 sha; auth 1 pre-share, 3 rsa-sig. */
 struct conf_ikev1_policy {
 	unsigned priority;
-	uint16_t auth;           /* default 3 (rsa-sig) on the ASA; PIX default 1 (pre-share) */
+	uint16_t auth;           /* default 3 (rsa-sig) on the ASA; PIX default 1 (pre-share);
+	                          * CONF_IKEV1_AUTH_CRACK for "crack" (not negotiable by ravpn) */
 	uint16_t encr;           /* default 5 (3des) */
 	uint16_t key_bits;       /* AES only */
 	uint16_t hash;           /* default 2 (sha) */
 	uint16_t group;          /* default 2 */
 	uint32_t lifetime_sec;   /* default 86400 */
 	int line;
+	/* the line of each attribute (0 = the default), for `explain` */
+	int line_auth, line_encr, line_hash, line_group, line_lifetime;
 };
+/* "authentication crack" (Challenge/Response for Authenticated Keys): kept
+ * so the configuration loads and writes back, but ravpn has no CRACK
+ * engine, so a policy with it never matches.  Not an Oakley number. */
+#define CONF_IKEV1_AUTH_CRACK 0xfffe
 
 /* PIX: isakmp key KEY address A [netmask M] [no-xauth] [no-config-mode] */
 struct conf_isakmp_key {
@@ -338,6 +371,16 @@ struct conf {
 	int line_isakmp_client_pool;
 	struct conf_crypto_map_client *cmap_clients; size_t n_cmap_clients;
 	int line_tun_name, line_tun_mtu;     /* tun_name NULL / tun_mtu 0: not configured */
+	/* crypto ikev1 am-disable / crypto isakmp am-disable (PIX: isakmp
+	 * am-disable): refuse Aggressive Mode, which the Cisco VPN Client needs
+	 * for group (PSK) authentication */
+	bool ikev1_am_disabled;
+	int line_ikev1_am_disable;
+	/* timeout uauth H:MM:SS [absolute|inactivity] (PIX/ASA): how long an
+	 * XAUTH user stays in `show uauth`; 0 = not set (ASA default 0:05:00) */
+	unsigned uauth_timeout_sec;
+	bool uauth_inactivity;                   /* false = absolute (the default) */
+	int line_uauth_timeout;
 };
 
 #endif

@@ -50,20 +50,22 @@ KW_TABLE(kw_esp_integ,
 	 { "sha-512", 14, 0 }, { "null", 0, 0 });
 
 /* crypto ipsec [ikev1] transform-set: IPsec DOI ESP transform IDs and the
- * auth algorithm attribute (0 = esp-none) */
+ * auth algorithm attribute (0 = esp-none; 5 = HMAC-SHA2-256, RFC 4868) */
 KW_TABLE(kw_ts_encr,
 	 { "esp-des", 2, 0 }, { "esp-3des", 3, 0 },
 	 { "esp-aes", 12, 128 }, { "esp-aes-192", 12, 192 }, { "esp-aes-256", 12, 256 },
 	 { "esp-null", 11, 0 });
 KW_TABLE(kw_ts_auth,
-	 { "esp-md5-hmac", 1, 0 }, { "esp-sha-hmac", 2, 0 }, { "esp-none", 0, 0 });
+	 { "esp-md5-hmac", 1, 0 }, { "esp-sha-hmac", 2, 0 }, { "esp-sha256-hmac", 5, 0 },
+	 { "esp-none", 0, 0 });
 
 /* IKEv1 policy (Oakley attributes) */
 KW_TABLE(kw_ikev1_encr,
 	 { "des", 1, 0 }, { "3des", 5, 0 },
 	 { "aes", 7, 128 }, { "aes-192", 7, 192 }, { "aes-256", 7, 256 });
 KW_TABLE(kw_ikev1_hash, { "md5", 1, 0 }, { "sha", 2, 0 });
-KW_TABLE(kw_ikev1_auth, { "pre-share", 1, 0 }, { "rsa-sig", 3, 0 });
+KW_TABLE(kw_ikev1_auth, { "pre-share", 1, 0 }, { "rsa-sig", 3, 0 },
+	 { "crack", CONF_IKEV1_AUTH_CRACK, 0 });
 
 /* crypto dynamic-map ... set pfs groupN */
 KW_TABLE(kw_pfs_group,

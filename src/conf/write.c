@@ -320,6 +320,8 @@ static void write_ike(struct buf *b, const struct conf *c, bool show)
 		kw(b, &kw_ikev1_hash, p->hash, 0);
 		buf_printf(b, "\n group %u\n lifetime %u\n", p->group, p->lifetime_sec);
 	}
+	if (c->ikev1_am_disabled)
+		buf_printf(b, "crypto ikev1 am-disable\n");
 	static const char *const ident[] = { "auto", "address", "hostname" };
 	if (c->isakmp_identity > 0 && c->isakmp_identity < 3)
 		buf_printf(b, "crypto isakmp identity %s\n", ident[c->isakmp_identity]);
@@ -368,7 +370,16 @@ static bool gp_has_attrs(const struct conf_group_policy *g)
 {
 	return g->dns_set || g->wins_set || g->default_domain_set || g->tunnel_protocols_set ||
 	       g->split_policy_set || g->split_acl_set || g->address_pools_set ||
-	       g->idle_timeout_set || g->banner_set;
+	       g->idle_timeout_set || g->banner_set || g->pfs_set || g->password_storage_set ||
+	       g->session_timeout_set || g->split_dns_set;
+}
+
+static void minutes_or_none(struct buf *b, const char *kwd, unsigned min)
+{
+	if (min)
+		buf_printf(b, " %s %u\n", kwd, min);
+	else
+		buf_printf(b, " %s none\n", kwd);
 }
 
 static void write_gp(struct buf *b, const struct conf_group_policy *g)
@@ -403,12 +414,10 @@ static void write_gp(struct buf *b, const struct conf_group_policy *g)
 		ip_list_or_none(b, "wins-server", g->wins, g->n_wins);
 	if (g->dns_set)
 		ip_list_or_none(b, "dns-server", g->dns, g->n_dns);
-	if (g->idle_timeout_set) {
-		if (g->idle_timeout_min)
-			buf_printf(b, " vpn-idle-timeout %u\n", g->idle_timeout_min);
-		else
-			buf_printf(b, " vpn-idle-timeout none\n");
-	}
+	if (g->idle_timeout_set)
+		minutes_or_none(b, "vpn-idle-timeout", g->idle_timeout_min);
+	if (g->session_timeout_set)
+		minutes_or_none(b, "vpn-session-timeout", g->session_timeout_min);
 	if (g->tunnel_protocols_set) {
 		static const uint32_t order[] = { TUNPROTO_IKEV1, TUNPROTO_IKEV2,
 						  TUNPROTO_L2TP_IPSEC, TUNPROTO_SSL_CLIENT,
@@ -421,6 +430,10 @@ static void write_gp(struct buf *b, const struct conf_group_policy *g)
 				kw(b, &kw_tunnel_proto, (uint16_t)order[i], 0);
 		buf_printf(b, "\n");
 	}
+	if (g->password_storage_set)
+		buf_printf(b, " password-storage %s\n", g->password_storage ? "enable" : "disable");
+	if (g->pfs_set)
+		buf_printf(b, " pfs %s\n", g->pfs ? "enable" : "disable");
 	if (g->split_policy_set) {
 		static const char *const sp[] = { "tunnelall", "tunnelspecified",
 						  "excludespecified" };
@@ -441,6 +454,16 @@ static void write_gp(struct buf *b, const struct conf_group_policy *g)
 		if (g->default_domain) {
 			buf_printf(b, " value");
 			w(b, g->default_domain);
+		} else {
+			buf_printf(b, " none");
+		}
+		buf_printf(b, "\n");
+	}
+	if (g->split_dns_set) {
+		buf_printf(b, " split-dns");
+		if (g->n_split_dns) {
+			buf_printf(b, " value");
+			names(b, g->split_dns, g->n_split_dns);
 		} else {
 			buf_printf(b, " none");
 		}
@@ -585,13 +608,21 @@ static void write_tg(struct buf *b, const struct conf_tunnel_group *t, bool show
 		}
 	}
 	bool ka = t->keepalive_disabled || t->keepalive_threshold != 10 || t->keepalive_retry != 2;
-	if (t->ikev1_psk || ka || t->ikev2_remote_auth != AUTH_UNSET ||
+	bool uauth = t->ikev1_user_auth != V1UAUTH_XAUTH || t->ikev1_user_auth_ifname;
+	if (t->ikev1_psk || ka || uauth || t->ikev2_remote_auth != AUTH_UNSET ||
 	    t->ikev2_local_auth != AUTH_UNSET) {
 		tg_head(b, t, "ipsec-attributes");
 		if (t->ikev1_psk) {
 			buf_printf(b, " ikev1 pre-shared-key");
 			secret(b, t->ikev1_psk, show);
 			buf_printf(b, "\n");
+		}
+		if (uauth) {
+			static const char *const ua[] = { "xauth", "none", "hybrid" };
+			buf_printf(b, " ikev1 user-authentication");
+			if (t->ikev1_user_auth_ifname)
+				buf_printf(b, " (%s)", t->ikev1_user_auth_ifname);
+			buf_printf(b, " %s\n", ua[t->ikev1_user_auth]);
 		}
 		if (t->keepalive_disabled)
 			buf_printf(b, " isakmp keepalive disable\n");
@@ -644,6 +675,10 @@ char *conf_write(const struct conf *c, bool show_secrets)
 		buf_printf(&b, "\n");
 	}
 	write_ifaces(&b, c);
+	if (c->uauth_timeout_sec)
+		buf_printf(&b, "timeout uauth %u:%02u:%02u %s\n", c->uauth_timeout_sec / 3600,
+			   c->uauth_timeout_sec / 60 % 60, c->uauth_timeout_sec % 60,
+			   c->uauth_inactivity ? "inactivity" : "absolute");
 	write_acl_pools(&b, c);
 	write_ipsec(&b, c);
 	write_maps(&b, c);
