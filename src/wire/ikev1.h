@@ -344,13 +344,36 @@ struct ikev1_parse_err {
 	const char *why;                /* static text for the log line */
 };
 
+/* Parser rules (RFC 2408 §3.2, §5.1):
+ *   - a payload length below 4 or running past the end: TRUNCATED;
+ *   - an unknown payload type below 128 (Proposal and Transform included,
+ *     they only occur inside SA): BAD_PAYLOAD with err->payload = the type
+ *     (answer INVALID-PAYLOAD-TYPE); an unknown private-use type 128..255
+ *     (other than 130/131/132) is skipped and only recorded in order[] /
+ *     order_len[] (ikev1_w_chain leaves it out);
+ *   - SA, KE, HASH, SIG, NONCE, ATTR and FRAG are single-instance
+ *     (DUPLICATE); ID, CERT, CR, N, D, VID, NAT-D and NAT-OA keep up to their
+ *     array size (TOO_MANY beyond);
+ *   - NONCE must be 8..256 bytes (RFC 2409 §5), NAT-OA must carry an IPv4
+ *     (type 1, 4 bytes) or IPv6 (type 5, 16 bytes) address, a FRAG number
+ *     starts at 1, a Delete's SPIs must add up: else MALFORMED;
+ *   - SA: proposals are only parsed for DOI 1 with situation
+ *     SIT_IDENTITY_ONLY; any other DOI/situation leaves sa.n = 0 (body
+ *     still set) so the engine answers DOI-NOT-SUPPORTED /
+ *     SITUATION-NOT-SUPPORTED.  A proposal without transforms, bad
+ *     next-payload markers (2/3 then 0) or more than IKEV1_MAX_PROPOSALS /
+ *     IKEV1_MAX_TRANSFORMS: MALFORMED / TOO_MANY.
+ * chain_len counts the bytes of the payload chain (not the header), from
+ * the first payload to the end of the last one. */
+
 /* The 28-byte header only.  TRUNCATED when fewer than 28 bytes or Length
  * below 28; BAD_VERSION when the major version is not 1 (h still filled). */
 int ikev1_parse_header(const uint8_t *p, size_t len, struct ikev1_hdr *h,
 		       struct ikev1_parse_err *err);
 /* A whole clear message (header + chain).  With the ENC flag set, only the
  * header is parsed (the caller decrypts p+28 and calls ikev1_parse_chain).
- * Bytes after the last payload are allowed (padding).  m is cleared first. */
+ * A header Length above len is TRUNCATED; bytes beyond Length are ignored;
+ * bytes after the last payload are allowed (padding).  m is cleared first. */
 int ikev1_parse_message(const uint8_t *p, size_t len, struct ikev1_msg *m,
 			struct ikev1_parse_err *err);
 /* A (decrypted) chain starting with payload type `first`; keeps m->hdr,
@@ -417,7 +440,10 @@ void ikev1_w_natd(struct ikev1_wr *w, bool draft, const uint8_t *hash, size_t le
 void ikev1_w_natoa(struct ikev1_wr *w, bool draft, const uint8_t *addr, size_t len);
 void ikev1_w_frag(struct ikev1_wr *w, uint16_t id, uint8_t num, bool last,
 		  const uint8_t *data, size_t len);
-/* Re-emit every payload of a parsed chain in its order (tests, fuzzer). */
+/* Re-emit every payload of a parsed chain in its order (tests, fuzzer).
+ * Unlike ikev1_w_sa, the SA's transform attributes are copied as received
+ * (so a parsed chain re-emits byte for byte, reserved fields aside), and an
+ * SA of another DOI/situation is copied whole. */
 void ikev1_w_chain(struct ikev1_wr *w, const struct ikev1_msg *m);
 
 /* ---- names and debug ---------------------------------------------------- */
