@@ -72,6 +72,8 @@ LAB_FAILED=0
 declare -A LAB_ADDR     # client name -> its own address (10.0.0.N or 192.168.1.2)
 declare -A LAB_PUBLIC   # client name -> address the gateway sees (10.0.0.N)
 declare -A LAB_VICI     # namespace short name -> vici URI of its charon
+declare -A LAB_VPNC_PID # client name -> PID of its vpnc (lab_vpnc_start)
+declare -A LAB_VPNC_TUN # client name -> vpnc's TUN device
 
 # ---------------------------------------------------------------------------
 # messages
@@ -368,8 +370,13 @@ lab_charon_start() {
 	# charon for the ravpn lab ($role in namespace $(lab_ns "$n"))
 	charon {
 		load_modular = no
-		load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey revocation constraints sha1 sha2 md5 hmac gcm aes kdf eap-identity eap-md5 eap-mschapv2 eap-gtc xauth-generic kernel-libipsec kernel-netlink socket-default vici
+		load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey revocation constraints sha1 sha2 md5 hmac gcm aes kdf eap-identity eap-md5 eap-mschapv2 eap-gtc xauth-generic unity attr kernel-libipsec kernel-netlink socket-default vici
 		threads = 64
+		# IKEv1 only (no effect on IKEv2): announce Cisco Unity (the gateway's
+		# unity plugin then sends UNITY_SPLIT_INCLUDE, the client narrows its
+		# CHILD_SA to it), and allow Aggressive Mode with PSK as a responder
+		cisco_unity = yes
+		i_dont_care_about_security_and_use_aggressive_mode_psk = yes
 		retransmit_tries = 3
 		retransmit_timeout = 2
 		install_virtual_ip = yes
@@ -635,13 +642,14 @@ lab_client_sas() {
 
 ip2int() { local IFS=.; set -- $1; echo $(( ($1 << 24) + ($2 << 16) + ($3 << 8) + $4 )); }
 
-# lab_assert_sa_up NAME CONN POOL_FIRST POOL_LAST: charon's own view: the
+# lab_assert_sa_up NAME CONN POOL_FIRST POOL_LAST [IKEv1]: charon's own view: the
 # IKE SA is ESTABLISHED, the CHILD_SA INSTALLED, and the virtual IP comes from
 # the pool.  Prints the virtual IP.
+# An optional fifth argument IKEv1 checks an IKEv1 SA (default IKEv2).
 lab_assert_sa_up() {
-	local n=$1 conn=$2 first=$3 last=$4 sas vip
+	local n=$1 conn=$2 first=$3 last=$4 ver=${5:-IKEv2} sas vip
 	sas=$(lab_client_sas "$n")
-	echo "$sas" | grep -Eq "^$conn: #[0-9]+, ESTABLISHED, IKEv2" ||
+	echo "$sas" | grep -Eq "^$conn: #[0-9]+, ESTABLISHED, $ver" ||
 		lab_fail "$n/$conn: no ESTABLISHED IKE SA:
 $sas
 $(cat "$LAB_DIR/$n/initiate-$conn.out" 2>/dev/null)"
@@ -814,8 +822,13 @@ lab_dataplane() {
 	return 1
 }
 
-# lab_child_packets NAME CONN: "in out" packet counters of the CHILD_SA.
+# lab_child_packets NAME CONN: "in out" packet counters of the CHILD_SA
+# (for a vpnc client, lab_vpnc_start: of its TUN device; CONN is ignored).
 lab_child_packets() {
+	if [ -n "${LAB_VPNC_TUN[$1]:-}" ]; then
+		lab_vpnc_packets "$1"
+		return
+	fi
 	lab_swanctl "$1" --list-sas --ike "$2" 2>/dev/null | awk '
 		$1 == "in"  && $2 ~ /^[0-9a-f]+,?$/ { for (i = 1; i <= NF; i++) if ($i ~ /^packets/) in_p = $(i - 1) }
 		$1 == "out" && $2 ~ /^[0-9a-f]+,?$/ { for (i = 1; i <= NF; i++) if ($i ~ /^packets/) out_p = $(i - 1) }
@@ -882,4 +895,403 @@ lab_eap_connect() {
 	lab_gw_assert_session Anu "$vip"
 	if lab_dataplane; then lab_ping_through_tunnel c1 anu 3; fi
 	lab_pass "IKEv2 $label: Anu got $vip"
+}
+
+# ---------------------------------------------------------------------------
+# IKEv1 remote access: vpnc and strongSwan (version = 1) as clients
+#
+# vpnc (the Cisco VPN Client clone) runs in the foreground in a client
+# namespace, tracked by PID like every lab process.  Its config file (group
+# secret and XAUTH password included: never on the command line) and a
+# vpnc-script of ours live in $LAB_DIR/NAME/.
+#
+# Why not /usr/share/vpnc-scripts/vpnc-script: `ip netns exec` shares /etc
+# with the host (unless /etc/netns/NS exists), and the real script rewrites
+# /etc/resolv.conf (or calls resolvconf) on connect: it would change the
+# host's DNS.  It also replaces the default route, which in a NATed client
+# namespace needs the host route to the gateway first.  Ours records every
+# variable vpnc hands over (one file per variable in $LAB_DIR/NAME/vpnc-env/,
+# read them with lab_vpnc_env) and does only `ip link/addr/route` on the TUN.
+
+lab_need_vpnc() {
+	command -v vpnc >/dev/null 2>&1 || lab_fail "missing tool vpnc (run: sh scripts/deps.sh check)"
+}
+
+# lab_vpnc_script NAME: write the vpnc-script of client NAME (see above).
+lab_vpnc_script() {
+	local d=$LAB_DIR/$1
+	mkdir -p "$d/vpnc-env"
+	cat >"$d/vpnc-script" <<-EOF
+	#!/bin/sh
+	# vpnc-script of the ravpn lab (client $1): record, then set up the TUN.
+	d=$d
+	EOF
+	cat >>"$d/vpnc-script" <<-'EOF'
+	e=$d/vpnc-env
+	echo "$reason" >>"$d/vpnc-reasons"
+	if [ "$reason" = connect ]; then
+		rm -f "$e"/*
+		for v in $(env | sed -n 's/^\(\(reason\|VPNGATEWAY\|VPNPID\|TUNDEV\|INTERNAL_IP[46]_[A-Z0-9_]*\|CISCO_[A-Z0-9_]*\)\)=.*/\1/p' | sort -u); do
+			printenv "$v" >"$e/$v"
+		done
+	fi
+	case $reason in
+	connect)
+		ip link set dev "$TUNDEV" up mtu "${INTERNAL_IP4_MTU:-1412}" || exit 1
+		ip addr add "$INTERNAL_IP4_ADDRESS/32" peer "$INTERNAL_IP4_ADDRESS" dev "$TUNDEV" || exit 1
+		# keep the gateway outside the tunnel (behind a NAT it is reached
+		# through the default route, which 0.0.0.0/1 would shadow)
+		via=$(ip route get "$VPNGATEWAY" | sed -n 's/.* via \([0-9.]*\) .*/\1/p')
+		[ -z "$via" ] || ip route replace "$VPNGATEWAY/32" via "$via"
+		if [ "${CISCO_SPLIT_INC:-0}" -gt 0 ]; then
+			i=0
+			while [ "$i" -lt "$CISCO_SPLIT_INC" ]; do
+				eval "a=\$CISCO_SPLIT_INC_${i}_ADDR l=\$CISCO_SPLIT_INC_${i}_MASKLEN"
+				ip route replace "$a/$l" dev "$TUNDEV" || exit 1
+				i=$((i + 1))
+			done
+		else
+			ip route replace 0.0.0.0/1 dev "$TUNDEV" || exit 1
+			ip route replace 128.0.0.0/1 dev "$TUNDEV" || exit 1
+		fi
+		echo up >"$d/vpnc-state"
+		;;
+	disconnect)
+		[ -z "$VPNGATEWAY" ] || ip route del "$VPNGATEWAY/32" 2>/dev/null
+		echo down >"$d/vpnc-state"
+		;;
+	esac
+	exit 0
+	EOF
+	chmod 755 "$d/vpnc-script"
+}
+
+# lab_vpnc_start NAME key=value...: start vpnc in client namespace NAME.
+#   gw=10.0.0.1  group=RA-IKEV1  secret=GROUP-KEY  user=vpnuser1  password=...
+#   dh=dh2|dh5|dh14...          (IKE DH group, vpnc default dh2)
+#   pfs=server|nopfs|dh2|dh5... (vpnc default server: PFS if the gateway says so)
+#   natt=natt|none|force-natt|cisco-udp   (default natt)
+#   weak=1                      (--enable-weak-encryption, -weak-authentication
+#                                and -1des: needed for a DES/3DES or MD5 answer)
+#   weak_enc=1 weak_auth=1 des=1   (each of the above alone)
+#   dpd=SECONDS                 (our DPD idle time, 0 = off; vpnc default 300)
+#   lport=500                   (local IKE port; 0 = random)
+#   udp_port=10000              (cisco-udp local port)
+#   debug=1                     (vpnc --debug level: 0 1 2 3 99)
+#   ifname=vpnc0                (TUN device name)
+# Sets LAB_VPNC_PID[NAME], LAB_VPNC_TUN[NAME]; the log is $LAB_DIR/NAME/vpnc.log.
+lab_vpnc_start() {
+	local n=$1
+	shift
+	local gw=$LAB_GW_ADDR group="" secret="" user="" password="" dh="" pfs="" natt=natt \
+		weak=0 weak_enc=0 weak_auth=0 des=0 dpd="" lport="" udp_port="" debug=1 ifname=vpnc0 kv
+	for kv in "$@"; do
+		case $kv in
+		gw=* | group=* | secret=* | user=* | password=* | dh=* | pfs=* | natt=* | weak=* | weak_enc=* | \
+			weak_auth=* | des=* | dpd=* | lport=* | udp_port=* | debug=* | ifname=*)
+			local "${kv%%=*}=${kv#*=}" ;;
+		*) lab_fail "lab_vpnc_start: unknown parameter $kv" ;;
+		esac
+	done
+	lab_need_vpnc
+	local d=$LAB_DIR/$n conf
+	mkdir -p "$d"
+	conf=$d/vpnc.conf
+	lab_vpnc_script "$n"
+	rm -f "$d/vpnc-state" "$d/vpnc-reasons"
+	[ "$weak" = 1 ] && { weak_enc=1; weak_auth=1; des=1; }
+	(
+		umask 077
+		{
+			echo "IPSec gateway $gw"
+			echo "IPSec ID $group"
+			echo "IPSec secret $secret"
+			[ -z "$user" ] || echo "Xauth username $user"
+			[ -z "$password" ] || echo "Xauth password $password"
+			[ -z "$dh" ] || echo "IKE DH Group $dh"
+			[ -z "$pfs" ] || echo "Perfect Forward Secrecy $pfs"
+			echo "NAT Traversal Mode $natt"
+			[ "$weak_enc" = 1 ] && echo "Enable weak encryption"
+			[ "$weak_auth" = 1 ] && echo "Enable weak authentication"
+			[ "$des" = 1 ] && echo "Enable Single DES"
+			[ -z "$dpd" ] || echo "DPD idle timeout (our side) $dpd"
+			[ -z "$lport" ] || echo "Local Port $lport"
+			[ -z "$udp_port" ] || echo "Cisco UDP Encapsulation Port $udp_port"
+			echo "Interface name $ifname"
+			echo "Interface mode tun"
+			echo "Script $d/vpnc-script"
+			echo "Noninteractive"
+		} >"$conf"
+	)
+	LAB_VPNC_TUN[$n]=$ifname
+	LAB_VPNC_T0=$(date +%s%N)
+	lab_log "$n: vpnc to $gw, group $group, user ${user:-none}, dh ${dh:-default}, pfs ${pfs:-default}, natt $natt"
+	lab_spawn "vpnc-$n" "$d/vpnc.log" ip netns exec "$(lab_ns "$n")" \
+		stdbuf -oL -eL vpnc --no-detach --debug "$debug" --pid-file "$d/vpnc.pid" "$conf"
+	LAB_VPNC_PID[$n]=$LAB_LAST_PID
+}
+
+# lab_vpnc_wait_up NAME [TIMEOUT]: wait until vpnc has run its connect script
+# (address on the TUN, routes in place) and finished Quick Mode (it logs
+# "VPNC started in foreground" once the ESP SA is set up).  Fails with vpnc's
+# log if vpnc exits or the timeout (default 30 s) passes.  Sets
+# LAB_VPNC_CONNECT_MS (vpnc start -> tunnel up) and LAB_VPNC_VIP.
+lab_vpnc_wait_up() {
+	local n=$1 t=${2:-30} d=$LAB_DIR/$1 i vip tun=${LAB_VPNC_TUN[$1]}
+	for i in $(seq $((t * 10))); do
+		if ! lab_alive "${LAB_VPNC_PID[$n]}"; then
+			wait "${LAB_VPNC_PID[$n]}" 2>/dev/null && i=0 || i=$?
+			lab_fail "$n: vpnc exited with status $i before the tunnel was up:
+$(tail -n 30 "$d/vpnc.log")"
+		fi
+		if [ "$(cat "$d/vpnc-state" 2>/dev/null)" = up ] && grep -q 'VPNC started in foreground' "$d/vpnc.log"; then
+			vip=$(lab_vpnc_env "$n" INTERNAL_IP4_ADDRESS)
+			lab_exec "$n" ip -4 addr show dev "$tun" 2>/dev/null | grep -q "inet $vip" &&
+				lab_exec "$n" ip route show dev "$tun" 2>/dev/null | grep -q . && break
+		fi
+		sleep 0.1
+	done
+	[ "$(cat "$d/vpnc-state" 2>/dev/null)" = up ] && grep -q 'VPNC started in foreground' "$d/vpnc.log" ||
+		lab_fail "$n: vpnc tunnel not up after $t s:
+$(tail -n 30 "$d/vpnc.log")"
+	LAB_VPNC_CONNECT_MS=$((($(date +%s%N) - LAB_VPNC_T0) / 1000000))
+	LAB_VPNC_VIP=$vip
+	lab_log "$n: vpnc up in $LAB_VPNC_CONNECT_MS ms: $vip on $tun, routes: $(lab_exec "$n" ip route show dev "$tun" | tr '\n' ';')"
+}
+
+# lab_vpnc_wait_exit NAME [TIMEOUT]: wait for vpnc to end by itself (failure
+# scenarios); sets LAB_VPNC_STATUS to its exit status.  Fails if it is still
+# running after TIMEOUT (default 30 s).
+lab_vpnc_wait_exit() {
+	local n=$1 t=${2:-30} i pid=${LAB_VPNC_PID[$1]}
+	for i in $(seq $((t * 10))); do
+		lab_alive "$pid" || break
+		sleep 0.1
+	done
+	lab_alive "$pid" && lab_fail "$n: vpnc still running after $t s:
+$(tail -n 30 "$LAB_DIR/$n/vpnc.log")"
+	LAB_VPNC_STATUS=0
+	wait "$pid" 2>/dev/null || LAB_VPNC_STATUS=$?
+	lab_log "$n: vpnc exited with status $LAB_VPNC_STATUS"
+}
+
+# lab_vpnc_stop NAME: SIGTERM (vpnc sends an ISAKMP DELETE for its ESP and
+# IKE SAs and runs the script with reason=disconnect); sets LAB_VPNC_STATUS.
+lab_vpnc_stop() {
+	local n=$1
+	lab_stop_pid "${LAB_VPNC_PID[$n]}"
+	LAB_VPNC_STATUS=$LAB_STOP_STATUS
+	lab_log "$n: vpnc stopped (status $LAB_VPNC_STATUS, script reasons: $(tr '\n' ' ' <"$LAB_DIR/$n/vpnc-reasons" 2>/dev/null))"
+}
+
+# lab_vpnc_kill NAME: SIGKILL, no DELETE sent (a vanished client for DPD).
+lab_vpnc_kill() {
+	local pid=${LAB_VPNC_PID[$1]}
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	lab_log "$1: vpnc killed (SIGKILL)"
+}
+
+# lab_vpnc_env NAME VAR: a variable vpnc passed to its script on connect
+# (INTERNAL_IP4_ADDRESS, INTERNAL_IP4_NETMASK, INTERNAL_IP4_DNS,
+# CISCO_DEF_DOMAIN, CISCO_BANNER, CISCO_SPLIT_INC, CISCO_SPLIT_INC_0_ADDR,
+# _MASK, _MASKLEN, ...).  Empty output and status 1 when vpnc did not set it.
+lab_vpnc_env() {
+	local f=$LAB_DIR/$1/vpnc-env/$2
+	[ -f "$f" ] || return 1
+	cat "$f"
+}
+
+# lab_vpnc_expect_env NAME VAR VALUE: the recorded variable equals VALUE.
+lab_vpnc_expect_env() {
+	local got
+	got=$(lab_vpnc_env "$1" "$2") || lab_fail "$1: vpnc got no $2 (recorded: $(ls "$LAB_DIR/$1/vpnc-env" | tr '\n' ' '))"
+	[ "$got" = "$3" ] || lab_fail "$1: vpnc got $2='$got', expected '$3'"
+	lab_log "$1: $2=$got"
+}
+
+# lab_vpnc_packets NAME: "rx tx" packet counters of vpnc's TUN device.
+lab_vpnc_packets() {
+	local tun=${LAB_VPNC_TUN[$1]} rx tx
+	rx=$(lab_exec "$1" cat "/sys/class/net/$tun/statistics/rx_packets" 2>/dev/null || echo 0)
+	tx=$(lab_exec "$1" cat "/sys/class/net/$tun/statistics/tx_packets" 2>/dev/null || echo 0)
+	echo "$rx $tx"
+}
+
+# ---------------------------------------------------------------------------
+# strongSwan as an IKEv1 client (XAUTH PSK, the Cisco VPN Client way)
+
+# lab_client_conn_v1 NAME CONN key=value...: write and load one IKEv1 connection.
+#   aggressive=yes|no       (default yes: the group name travels in ID_KEY_ID)
+#   group=RA-IKEV1 psk=KEY  (group name and group key)
+#   idtype=keyid|fqdn|address  (how our phase-1 ID is sent; default keyid
+#                            in Aggressive Mode, address in Main Mode)
+#   user=vpnuser1 password=SECRET  (XAUTH; xauth=no leaves the round out)
+#   ike=aes256-sha1-modp1024  esp=aes256-sha1  remote_ts=0.0.0.0/0  gw=10.0.0.1
+#   dpd=0                   (dpd_delay in seconds, 0 = off)
+lab_client_conn_v1() {
+	local n=$1 conn=$2
+	shift 2
+	local aggressive=yes group=RA-IKEV1 psk="" idtype="" user="" password="" xauth=yes \
+		ike=aes256-sha1-modp1024 esp=aes256-sha1 remote_ts=0.0.0.0/0 gw=$LAB_GW_ADDR dpd=0 kv
+	for kv in "$@"; do
+		case $kv in
+		aggressive=* | group=* | psk=* | idtype=* | user=* | password=* | xauth=* | ike=* | esp=* | \
+			remote_ts=* | gw=* | dpd=*)
+			local "${kv%%=*}=${kv#*=}" ;;
+		*) lab_fail "lab_client_conn_v1: unknown parameter $kv" ;;
+		esac
+	done
+	[ -n "$idtype" ] || { [ "$aggressive" = yes ] && idtype=keyid || idtype=address; }
+	local id
+	case $idtype in
+	keyid) id="keyid:$group" ;;
+	fqdn) id="fqdn:$group" ;;
+	address) id=${LAB_ADDR[$n]} ;;
+	*) lab_fail "lab_client_conn_v1: idtype=$idtype: use keyid, fqdn or address" ;;
+	esac
+	local d=$LAB_DIR/$n/swanctl xauth_round="" xauth_secret=""
+	if [ "$xauth" = yes ]; then
+		xauth_round="local-xauth {
+				auth = xauth
+				xauth_id = $user
+			}"
+		xauth_secret="xauth-$conn {
+			id = $user
+			secret = \"$password\"
+		}"
+	fi
+	# the PSK is found by our ID (Aggressive Mode) or by the gateway's
+	# address (Main Mode: the ID is only sent encrypted, after the key is used)
+	cat >"$d/conf.d/$conn.conf" <<-EOF
+	connections {
+		$conn {
+			version = 1
+			aggressive = $aggressive
+			remote_addrs = $gw
+			vips = 0.0.0.0
+			proposals = $ike
+			dpd_delay = ${dpd}s
+			local {
+				auth = psk
+				id = "$id"
+			}
+			$xauth_round
+			remote {
+				auth = psk
+				id = %any
+			}
+			children {
+				$conn {
+					remote_ts = $remote_ts
+					esp_proposals = $esp
+					start_action = none
+				}
+			}
+		}
+	}
+	secrets {
+		ike-$conn {
+			id-1 = "$id"
+			id-2 = $gw
+			secret = "$psk"
+		}
+		$xauth_secret
+	}
+	EOF
+	lab_swanctl_load "$n"
+}
+
+# ---------------------------------------------------------------------------
+# the gateway's view of IKEv1 sessions
+
+# lab_gw_assert_v1_session USER VIP PEER [MODE]: the gateway has an active
+# IKEv1 SA with PEER (the address it sees) for XAUTH user USER holding VIP.
+# MODE is AM (default) or MM.
+#   ravpnd:     `show crypto isakmp sa`: "IKE Peer: PEER", "Type : user",
+#               "Role : responder", "State : AM_ACTIVE|MM_ACTIVE";
+#               `show vpn-sessiondb remote`: Username, Assigned IP, Public IP
+#   strongSwan: swanctl --list-sas: ESTABLISHED, IKEv1, remote @ PEER with
+#               XAuth: 'USER' [VIP], a CHILD_SA INSTALLED
+lab_gw_assert_v1_session() {
+	local user=$1 vip=$2 peer=$3 mode=${4:-AM}
+	if [ "$LAB_GW" = ravpnd ]; then
+		lab_ctl_expect "IKE Peer: *$peer" show crypto isakmp sa
+		lab_ctl_expect "Type *: *user" show crypto isakmp sa
+		lab_ctl_expect "Role *: *responder" show crypto isakmp sa
+		lab_ctl_expect "State *: *${mode}_ACTIVE" show crypto isakmp sa
+		lab_ctl_expect "Username *: *$user" show vpn-sessiondb remote
+		lab_ctl_expect "Assigned IP *: *$vip" show vpn-sessiondb remote
+		lab_ctl_expect "Public IP *: *$peer" show vpn-sessiondb remote
+	else
+		local out
+		out=$(lab_swanctl gw --list-sas 2>&1)
+		echo "$out" | grep -Eq "ESTABLISHED, IKEv1" || lab_fail "gateway: no ESTABLISHED IKEv1 SA:
+$out"
+		echo "$out" | grep -Eq "^  remote .* @ $peer\[[0-9]+\] XAuth: '$user' \[$vip\]" ||
+			lab_fail "gateway: no IKEv1 SA of XAUTH user $user at $peer with $vip:
+$out"
+		echo "$out" | grep -Eq "^  [^ ]+: #[0-9]+, reqid [0-9]+, INSTALLED, TUNNEL" ||
+			lab_fail "gateway: no INSTALLED CHILD_SA:
+$out"
+	fi
+	lab_log "gateway: IKEv1 $mode session of $user from $peer with $vip"
+}
+
+# lab_gw_v1_sas: the gateway's list of IKEv1 SAs (show crypto isakmp sa, or
+# swanctl --list-sas), also kept in $LAB_DIR/gw-sas.out.
+lab_gw_v1_sas() {
+	if [ "$LAB_GW" = ravpnd ]; then
+		lab_ctl show crypto isakmp sa 2>&1
+	else
+		lab_swanctl gw --list-sas 2>&1
+	fi | tee "$LAB_DIR/gw-sas.out"
+}
+
+# lab_gw_assert_no_v1_sa [TIMEOUT]: within TIMEOUT seconds (default 0: now)
+# the gateway holds no established IKEv1 SA (ravpnd: no "IKE Peer:" entry in
+# show crypto isakmp sa; strongSwan: nothing ESTABLISHED).
+lab_gw_assert_no_v1_sa() {
+	local t=${1:-0} i out re
+	[ "$LAB_GW" = ravpnd ] && re="IKE Peer:" || re="ESTABLISHED"
+	for i in $(seq 0 "$t"); do
+		out=$(lab_gw_v1_sas)
+		echo "$out" | grep -Eq "$re" || return 0
+		[ "$i" = "$t" ] || sleep 1
+	done
+	lab_fail "gateway still holds an IKEv1 SA after $t s:
+$out"
+}
+
+# lab_assert_no_lease_v1 POOL: like lab_assert_no_lease, for IKEv1 sessions
+# (ravpnd lists them under `show vpn-sessiondb remote`).
+lab_assert_no_lease_v1() {
+	if [ "$LAB_GW" = ravpnd ]; then
+		local out used
+		out=$(lab_ctl show ip local pool "$1" 2>&1) || lab_fail "show ip local pool $1: $out"
+		used=$(echo "$out" | awk '$1 ~ /^[0-9.]+$/ && $2 ~ /^[0-9.]+$/ { print $NF; exit }')
+		[ "$used" = 0 ] || lab_fail "pool $1: In use = '$used', expected 0:
+$out"
+		lab_ctl_reject "Username" show vpn-sessiondb remote
+	else
+		lab_assert_no_lease "$1"
+	fi
+}
+
+# lab_gw_log: the gateway's log file (ravpnd's, or the gateway charon's).
+lab_gw_log() {
+	[ "$LAB_GW" = ravpnd ] && echo "$LAB_DIR/ravpnd.log" || echo "$LAB_DIR/gw/charon.log"
+}
+
+# lab_gw_wait_log REGEX [TIMEOUT]: the gateway's log gets a line matching
+# REGEX (grep -Ei) within TIMEOUT seconds (default 10); prints it.
+lab_gw_wait_log() {
+	local re=$1 t=${2:-10} i log
+	log=$(lab_gw_log)
+	for i in $(seq $((t * 10))); do
+		grep -Eiq "$re" "$log" 2>/dev/null && break
+		sleep 0.1
+	done
+	grep -Eiq "$re" "$log" 2>/dev/null || lab_fail "gateway log $(basename "$log") has no line matching /$re/ after $t s"
+	grep -Ei "$re" "$log" | head -n 3 | sed 's/^/    gateway: /'
 }
