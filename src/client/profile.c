@@ -69,6 +69,13 @@ static int put_str(char *dst, size_t cap, const char *src, size_t n)
 	return 0;
 }
 
+/* Notepad can save as UTF-16; say so rather than "control character". */
+static bool is_utf16(const char *text, size_t len)
+{
+	return len >= 2 && ((text[0] == '\xff' && text[1] == '\xfe') ||
+			    (text[0] == '\xfe' && text[1] == '\xff'));
+}
+
 static int hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -621,6 +628,10 @@ int profile_parse_pcf(const char *text, size_t len, struct client_profile *out, 
 		err_set(err, errlen, 0, "no profile, or larger than %d bytes", PROFILE_MAX_BYTES);
 		return -1;
 	}
+	if (is_utf16(text, len)) {
+		err_set(err, errlen, 0, "the file is UTF-16: save it as ANSI or UTF-8");
+		return -1;
+	}
 	out->protocol = PROTO_IKEV1;
 	if (pcf_scan(&c, text, len) < 0 || pcf_apply_identity(&c) < 0 ||
 	    pcf_apply_auth(&c) < 0 || pcf_apply_transport(&c) < 0) {
@@ -1134,6 +1145,10 @@ static int xml_run(const char *text, size_t len, struct xml_pick *k, char *err, 
 {
 	if (!text || len > PROFILE_MAX_BYTES) {
 		err_set(err, errlen, 0, "no profile, or larger than %d bytes", PROFILE_MAX_BYTES);
+		return -1;
+	}
+	if (is_utf16(text, len)) {
+		err_set(err, errlen, 0, "the file is UTF-16: save it as UTF-8");
 		return -1;
 	}
 	/* About 20 KiB of frames: on the heap, not the stack. */

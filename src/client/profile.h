@@ -56,7 +56,8 @@ struct client_profile {
 	char address[256];       /* where to connect: pcf Host, XML HostAddress
 				  * (HostName when there is no HostAddress) */
 	char group[128];         /* pcf GroupName / XML UserGroup */
-	char group_secret[256];  /* pcf group password (clear or decrypted) */
+	char group_secret[256];  /* pcf group password: a non-empty GroupPwd, else
+				  * enc_GroupPwd decrypted (as the Cisco client) */
 	bool group_secret_set;
 	char user[128];          /* pcf Username */
 	char user_secret[256];   /* pcf saved user password (SaveUserPassword=1) */

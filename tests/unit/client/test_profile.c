@@ -375,6 +375,16 @@ static void pcf_utf8_description_is_kept(void)
 	T_EQ_STR(p.description, "Z\xc3\xbcrich");
 }
 
+static void utf16_files_are_refused_with_a_hint(void)
+{
+	struct client_profile p;
+	static const char u16[] = "\xff\xfe[\0m\0a\0i\0n\0]\0";
+	T_EQ_INT(profile_parse_pcf(u16, sizeof(u16) - 1, &p, err, sizeof(err)), -1);
+	T_CHECK(has(err, "UTF-16"));
+	T_EQ_INT(profile_parse_xml(u16, sizeof(u16) - 1, NULL, &p, err, sizeof(err)), -1);
+	T_CHECK(has(err, "UTF-16"));
+}
+
 static void profile_wipe_clears_the_secrets(void)
 {
 	struct client_profile p;
@@ -618,6 +628,7 @@ int main(void)
 	T_RUN(pcf_too_long_values_are_errors_not_truncated);
 	T_RUN(pcf_errors_do_not_show_passwords);
 	T_RUN(pcf_utf8_description_is_kept);
+	T_RUN(utf16_files_are_refused_with_a_hint);
 	T_RUN(profile_wipe_clears_the_secrets);
 	T_RUN(xml_seed_server_list_gives_the_ikev2_host);
 	T_RUN(xml_host_is_selected_by_host_name);
