@@ -105,6 +105,10 @@ enum ctl_tag {
 
 /* Handlers (cmd_show.c, cmd_debug.c, cmd_clear.c). */
 int cmd_show_ikev2_sa(struct ctl_cmd *c);
+int cmd_show_ikev1_sa(struct ctl_cmd *c);
+int cmd_show_isakmp_sa(struct ctl_cmd *c);
+int cmd_show_remote(struct ctl_cmd *c);
+int cmd_show_uauth(struct ctl_cmd *c);
 int cmd_show_ipsec_sa(struct ctl_cmd *c);
 int cmd_show_certs(struct ctl_cmd *c);
 int cmd_show_sessions(struct ctl_cmd *c);

@@ -56,6 +56,43 @@ int cmd_show_ikev2_sa(struct ctl_cmd *c)
 	return 0;
 }
 
+int cmd_show_ikev1_sa(struct ctl_cmd *c)
+{
+	struct ctl_sa_list l;
+	const struct ike_sa **a;
+	bool detail = c->tag == CTL_TAG_DETAIL;
+	if (collect_sas(c, &l, &a, detail ? 400 : 250) < 0)
+		return -1;
+	if (c->json)
+		show_ikev1_sa_json(&c->j, &l, detail, &c->now);
+	else
+		show_ikev1_sa_text(c->out, &l, detail, &c->now);
+	free(a);
+	return 0;
+}
+
+/* The ASA's show crypto isakmp sa lists both versions: IKEv1, then IKEv2. */
+int cmd_show_isakmp_sa(struct ctl_cmd *c)
+{
+	struct ctl_sa_list l;
+	const struct ike_sa **a;
+	bool detail = c->tag == CTL_TAG_DETAIL;
+	if (collect_sas(c, &l, &a, detail ? 1400 : 700) < 0)
+		return -1;
+	if (c->json) {
+		json_obj_open(&c->j, NULL);
+		show_ikev1_sa_json_key(&c->j, "ikev1", &l, detail, &c->now);
+		show_ikev2_sa_json_key(&c->j, "ikev2", &l, detail, &c->now);
+		json_obj_close(&c->j);
+	} else {
+		show_ikev1_sa_text(c->out, &l, detail, &c->now);
+		buf_put_u8(c->out, '\n');
+		show_ikev2_sa_text(c->out, &l, detail, &c->now);
+	}
+	free(a);
+	return 0;
+}
+
 int cmd_show_ipsec_sa(struct ctl_cmd *c)
 {
 	struct ctl_sa_list l;
@@ -102,6 +139,42 @@ int cmd_show_sessions(struct ctl_cmd *c)
 		show_sessions_json(&c->j, &l, &o, &c->now);
 	else
 		show_sessions_text(c->out, &l, &o, &c->now);
+	free(a);
+	return 0;
+}
+
+int cmd_show_remote(struct ctl_cmd *c)
+{
+	struct ctl_sa_list l;
+	const struct ike_sa **a;
+	if (collect_sas(c, &l, &a, c->tag == CTL_TAG_DETAIL ? 1600 : 900) < 0)
+		return -1;
+	struct ctl_session_opts o = { c->tag == CTL_TAG_DETAIL, sa_idle_min, env_conf(c) };
+	if (c->json)
+		show_remote_json(&c->j, &l, &o, &c->now);
+	else
+		show_remote_text(c->out, &l, &o, &c->now);
+	free(a);
+	return 0;
+}
+
+int cmd_show_uauth(struct ctl_cmd *c)
+{
+	struct ctl_sa_list l;
+	const struct ike_sa **a;
+	/* The daemon keeps no uauth history yet: "Most Seen" prints "-". */
+	struct show_uauth_opts o = { NULL, 0, false };
+	const struct conf *conf = env_conf(c);
+	if (collect_sas(c, &l, &a, 150) < 0)
+		return -1;
+	if (conf) {
+		o.timeout_sec = conf->uauth_timeout_sec;
+		o.inactivity = conf->uauth_inactivity;
+	}
+	if (c->json)
+		show_uauth_json(&c->j, &l, &o);
+	else
+		show_uauth_text(c->out, &l, &o);
 	free(a);
 	return 0;
 }

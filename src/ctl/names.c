@@ -95,3 +95,50 @@ const char *ctl_name_auth_mode(enum ike_auth_kind k)
 	}
 	return "none";
 }
+
+/* IKEv1 (show crypto isakmp sa detail "Hash"): the ASA prints the policy's
+ * hash in capitals, "SHA" for SHA-1.  The SA keeps it as an IKEv2 PRF ID. */
+const char *ctl_name_v1_hash(uint16_t prf_id)
+{
+	switch (prf_id) {
+	case 1: return "MD5";
+	case 2: return "SHA";
+	case 5: return "SHA256";
+	case 6: return "SHA384";
+	case 7: return "SHA512";
+	default: return "unknown";
+	}
+}
+
+/* Oakley authentication method: 1 pre-shared key, 3 RSA signature, 65001
+ * XAUTHInitPreShared, 65005 XAUTHInitRSA (draft-beaulieu-ike-xauth). */
+const char *ctl_name_v1_auth(uint16_t method)
+{
+	switch (method) {
+	case 1:
+	case 65001: return "preshared";
+	case 3:
+	case 65005: return "rsa-sig";
+	default: return "unknown";
+	}
+}
+
+const char *ctl_name_v1_auth_mode(uint16_t method)
+{
+	switch (method) {
+	case 1: return "preSharedKeys";
+	case 65001: return "preSharedKeysXauth";
+	case 3: return "rsaCertificate";
+	case 65005: return "rsaCertificateXauth";
+	default: return "unknown";
+	}
+}
+
+const char *ctl_name_v1_mode(uint8_t mode)
+{
+	switch (mode) {
+	case 2: return "Main";
+	case 4: return "Aggressive";
+	default: return "unknown";
+	}
+}

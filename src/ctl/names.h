@@ -38,4 +38,12 @@ const char *ctl_name_auth(enum ike_auth_kind k);
 /* show vpn-sessiondb "Rem Auth Mode: userPassword" / "rsaCertificate" */
 const char *ctl_name_auth_mode(enum ike_auth_kind k);
 
+/* IKEv1: show crypto isakmp sa detail "Hash: SHA" (from the PRF ID the SA
+ * keeps), "Auth: preshared" (Oakley method); show vpn-sessiondb "Auth Mode:
+ * preSharedKeysXauth", "IKE Neg Mode: Aggressive" (2 Main, 4 Aggressive). */
+const char *ctl_name_v1_hash(uint16_t prf_id);
+const char *ctl_name_v1_auth(uint16_t method);
+const char *ctl_name_v1_auth_mode(uint16_t method);
+const char *ctl_name_v1_mode(uint8_t mode);
+
 #endif

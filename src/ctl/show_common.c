@@ -1,3 +1,5 @@
+#include <arpa/inet.h>
+#include <inttypes.h>
 #include <stdio.h>
 
 #include "ctl/show.h"
@@ -47,4 +49,66 @@ size_t show_child_count(const struct ike_sa *sa)
 	for (const struct child_sa *c = sa->children; c; c = c->next)
 		n++;
 	return n;
+}
+
+struct show_counts show_child_counts(const struct child_sa *c)
+{
+	return (struct show_counts){
+		.bytes_tx = c->bytes_out, .bytes_rx = c->bytes_in,
+		.pkts_tx = c->pkts_out, .pkts_rx = c->pkts_in,
+		.drop_tx = c->send_errors,
+		.drop_rx = c->pkts_decrypt_fail + c->pkts_replay + c->recv_errors,
+	};
+}
+
+struct show_counts show_sa_counts(const struct ike_sa *sa)
+{
+	struct show_counts t = { 0 };
+	for (const struct child_sa *c = sa->children; c; c = c->next) {
+		struct show_counts x = show_child_counts(c);
+		t.bytes_tx += x.bytes_tx;
+		t.bytes_rx += x.bytes_rx;
+		t.pkts_tx += x.pkts_tx;
+		t.pkts_rx += x.pkts_rx;
+		t.drop_tx += x.drop_tx;
+		t.drop_rx += x.drop_rx;
+	}
+	return t;
+}
+
+const char *show_sess_user(const struct ike_sa *sa)
+{
+	if (sa->username)
+		return sa->username;
+	return sa->remote_id ? sa->remote_id : "";
+}
+
+/* Minutes left before the idle timeout, counted from the last message the
+ * peer sent (monotonic clock). */
+unsigned show_idle_left(const struct ike_sa *sa, unsigned idle_min, const struct ctl_clock *now)
+{
+	uint64_t last = sa->last_rx_ms ? sa->last_rx_ms : sa->created_ms;
+	uint64_t idle_ms = now->mono_ms > last ? now->mono_ms - last : 0;
+	uint64_t limit = (uint64_t)idle_min * 60000u;
+	return idle_ms >= limit ? 0 : (unsigned)((limit - idle_ms) / 60000u);
+}
+
+uint64_t show_lifetime_left(uint32_t life, time_t created, const struct ctl_clock *now)
+{
+	uint64_t e = fmt_elapsed(created, now->wall);
+	return e >= life ? 0 : life - e;
+}
+
+uint64_t show_kb_left(const struct child_sa *c)
+{
+	uint64_t used = (c->bytes_in + c->bytes_out) / 1024u;
+	return used >= c->lifetime_kb ? 0 : c->lifetime_kb - used;
+}
+
+/* "Audt Sess ID": local address, session index and login time, 24 hex
+ * digits like the ASA's. */
+void show_audit_id(char *out, size_t len, const struct ike_sa *sa)
+{
+	snprintf(out, len, "%08" PRIx32 "%08" PRIx32 "%08" PRIx32,
+		 (uint32_t)ntohl(sa->local.sin_addr.s_addr), sa->session_id, (uint32_t)sa->created);
 }

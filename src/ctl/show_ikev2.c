@@ -402,13 +402,19 @@ static void json_tunnel(struct json *j, const struct ike_sa *sa, bool detail,
 void show_ikev2_sa_json(struct json *j, const struct ctl_sa_list *l, bool detail,
 			const struct ctl_clock *now)
 {
+	show_ikev2_sa_json_key(j, NULL, l, detail, now);
+}
+
+void show_ikev2_sa_json_key(struct json *j, const char *key, const struct ctl_sa_list *l,
+			    bool detail, const struct ctl_clock *now)
+{
 	size_t n;
 	struct ordered *o;
 	if (!order_by_session(l, &o, &n)) {
 		j->b->oom = true;
 		return;
 	}
-	json_obj_open(j, NULL);
+	json_obj_open(j, key);
 	json_arr_open(j, "sessions");
 	for (size_t i = 0; i < n;) {
 		size_t k = session_len(o + i, n - i);

@@ -7,6 +7,7 @@
  * (40 inside a tunnel block), as in the seed and protocol.md §3.4.
  * Byte and packet numbers come from the CHILD SA counters that esp/ fills;
  * they read 0 until the data plane reports. */
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,10 +17,6 @@
 #include "ctl/show.h"
 
 #define ANYCONNECT_ID "*$AnyConnectClient$*"
-
-struct sess_counts {
-	uint64_t bytes_tx, bytes_rx, pkts_tx, pkts_rx, drop_tx, drop_rx;
-};
 
 static bool sess_natt(const struct ike_sa *sa)
 {
@@ -31,76 +28,14 @@ static const char *ipsec_name(const struct ike_sa *sa)
 	return sess_natt(sa) ? "IPsecOverNatT" : "IPsec";
 }
 
-static struct sess_counts child_counts(const struct child_sa *c)
-{
-	return (struct sess_counts){
-		.bytes_tx = c->bytes_out, .bytes_rx = c->bytes_in,
-		.pkts_tx = c->pkts_out, .pkts_rx = c->pkts_in,
-		.drop_tx = c->send_errors,
-		.drop_rx = c->pkts_decrypt_fail + c->pkts_replay + c->recv_errors,
-	};
-}
-
-static struct sess_counts sess_counts(const struct ike_sa *sa)
-{
-	struct sess_counts t = { 0 };
-	for (const struct child_sa *c = sa->children; c; c = c->next) {
-		struct sess_counts x = child_counts(c);
-		t.bytes_tx += x.bytes_tx;
-		t.bytes_rx += x.bytes_rx;
-		t.pkts_tx += x.pkts_tx;
-		t.pkts_rx += x.pkts_rx;
-		t.drop_tx += x.drop_tx;
-		t.drop_rx += x.drop_rx;
-	}
-	return t;
-}
-
-static const char *sess_user(const struct ike_sa *sa)
-{
-	if (sa->username)
-		return sa->username;
-	return sa->remote_id ? sa->remote_id : "";
-}
-
 static bool sess_is_anyconnect(const struct ike_sa *sa)
 {
 	return sa->client_version || (sa->remote_id && strcmp(sa->remote_id, ANYCONNECT_ID) == 0);
 }
 
-/* Minutes left before the idle timeout, counted from the last message the
- * peer sent (monotonic clock). */
-static unsigned idle_left(const struct ike_sa *sa, unsigned idle_min, const struct ctl_clock *now)
-{
-	uint64_t last = sa->last_rx_ms ? sa->last_rx_ms : sa->created_ms;
-	uint64_t idle_ms = now->mono_ms > last ? now->mono_ms - last : 0;
-	uint64_t limit = (uint64_t)idle_min * 60000u;
-	return idle_ms >= limit ? 0 : (unsigned)((limit - idle_ms) / 60000u);
-}
-
 static unsigned sess_idle_min(const struct ctl_session_opts *o, const struct ike_sa *sa)
 {
 	return o->idle_min ? o->idle_min(sa, o->arg) : 30;
-}
-
-static uint64_t lifetime_left(uint32_t life, time_t created, const struct ctl_clock *now)
-{
-	uint64_t e = fmt_elapsed(created, now->wall);
-	return e >= life ? 0 : life - e;
-}
-
-static uint64_t kb_left(const struct child_sa *c)
-{
-	uint64_t used = (c->bytes_in + c->bytes_out) / 1024u;
-	return used >= c->lifetime_kb ? 0 : c->lifetime_kb - used;
-}
-
-/* "Audt Sess ID": local address, session index and login time, 24 hex
- * digits like the ASA's. */
-static void audit_id(char *out, size_t len, const struct ike_sa *sa)
-{
-	snprintf(out, len, "%08" PRIx32 "%08" PRIx32 "%08" PRIx32,
-		 (uint32_t)ntohl(sa->local.sin_addr.s_addr), sa->session_id, (uint32_t)sa->created);
 }
 
 /* Encryption lists every encrypted tunnel (the parent has none); Hashing
@@ -137,8 +72,8 @@ static void text_head(struct buf *b, const struct ike_sa *sa, bool detail,
 		      const struct ctl_clock *now)
 {
 	char user[128], gp[128], tg[128], ip1[FMT_IP_LEN], ip2[FMT_IP_LEN], idx[16], s[256], h[256];
-	struct sess_counts t = sess_counts(sa);
-	fmt_clean(user, sizeof(user), sess_user(sa));
+	struct show_counts t = show_sa_counts(sa);
+	fmt_clean(user, sizeof(user), show_sess_user(sa));
 	fmt_clean(gp, sizeof(gp), sa->group_policy);
 	fmt_clean(tg, sizeof(tg), sa->tunnel_group);
 	snprintf(idx, sizeof(idx), "%" PRIu32, sa->session_id);
@@ -165,7 +100,7 @@ static void text_head(struct buf *b, const struct ike_sa *sa, bool detail,
 		fmt_pair(b, "", "NAC Result", "Unknown", NULL, NULL);
 	fmt_pair(b, "", "VLAN Mapping", "N/A", "VLAN", "none");
 	if (!detail) {
-		audit_id(s, sizeof(s), sa);
+		show_audit_id(s, sizeof(s), sa);
 		fmt_pair(b, "", "Audt Sess ID", s, NULL, NULL);
 		fmt_pair(b, "", "Security Grp", "none", NULL, NULL);
 	}
@@ -181,7 +116,7 @@ static void text_parent(struct buf *b, const struct ike_sa *sa, unsigned idle_mi
 	fmt_pair(b, "  ", "Public IP", fmt_ip(ntohl(sa->remote.sin_addr.s_addr), s), NULL, NULL);
 	fmt_pair(b, "  ", "Encryption", "none", "Auth Mode", ctl_name_auth_mode(sa->auth_verify));
 	snprintf(s, sizeof(s), "%u Minutes", idle_min);
-	snprintf(z, sizeof(z), "%u Minutes", idle_left(sa, idle_min, now));
+	snprintf(z, sizeof(z), "%u Minutes", show_idle_left(sa, idle_min, now));
 	fmt_pair(b, "  ", "Idle Time Out", s, "Idle TO Left", z);
 	if (sess_is_anyconnect(sa))
 		fmt_pair(b, "  ", "Client Type", "AnyConnect", NULL, NULL);
@@ -205,7 +140,7 @@ static void text_ikev2(struct buf *b, const struct ike_sa *sa, const struct ctl_
 		 "Hashing", ctl_name_integ(sa->integ_id)->session);
 	snprintf(s, sizeof(s), "%" PRIu32 " Seconds", sa->lifetime_sec);
 	snprintf(z, sizeof(z), "%" PRIu64 " Seconds",
-		 lifetime_left(sa->lifetime_sec, sa->created, now));
+		 show_lifetime_left(sa->lifetime_sec, sa->created, now));
 	fmt_pair(b, "  ", "Rekey Int (T)", s, "Rekey Left(T)", z);
 	snprintf(s, sizeof(s), "%u", sa->dh_group);
 	fmt_pair(b, "  ", "PRF", ctl_name_prf(sa->prf_id), "D/H Group", s);
@@ -216,7 +151,7 @@ static void text_ipsec(struct buf *b, const struct ike_sa *sa, const struct chil
 		       unsigned n, unsigned idle_min, const struct ctl_clock *now)
 {
 	char s[64], z[64];
-	struct sess_counts t = child_counts(c);
+	struct show_counts t = show_child_counts(c);
 	buf_printf(b, "\n%s:\n", ipsec_name(sa));
 	snprintf(s, sizeof(s), "%" PRIu32 ".%u", sa->session_id, n);
 	fmt_pair(b, "  ", "Tunnel ID", s, NULL, NULL);
@@ -234,15 +169,15 @@ static void text_ipsec(struct buf *b, const struct ike_sa *sa, const struct chil
 	}
 	snprintf(s, sizeof(s), "%" PRIu32 " Seconds", c->lifetime_sec);
 	snprintf(z, sizeof(z), "%" PRIu64 " Seconds",
-		 lifetime_left(c->lifetime_sec, c->created, now));
+		 show_lifetime_left(c->lifetime_sec, c->created, now));
 	fmt_pair(b, "  ", "Rekey Int (T)", s, "Rekey Left(T)", z);
 	if (c->lifetime_kb) {
 		snprintf(s, sizeof(s), "%" PRIu64 " K-Bytes", c->lifetime_kb);
-		snprintf(z, sizeof(z), "%" PRIu64 " K-Bytes", kb_left(c));
+		snprintf(z, sizeof(z), "%" PRIu64 " K-Bytes", show_kb_left(c));
 		fmt_pair(b, "  ", "Rekey Int (D)", s, "Rekey Left(D)", z);
 	}
 	snprintf(s, sizeof(s), "%u Minutes", idle_min);
-	snprintf(z, sizeof(z), "%u Minutes", idle_left(sa, idle_min, now));
+	snprintf(z, sizeof(z), "%u Minutes", show_idle_left(sa, idle_min, now));
 	fmt_pair(b, "  ", "Idle Time Out", s, "Idle TO Left", z);
 	text_pair_u64(b, "  ", "Bytes Tx", t.bytes_tx, "Bytes Rx", t.bytes_rx);
 	text_pair_u64(b, "  ", "Pkts Tx", t.pkts_tx, "Pkts Rx", t.pkts_rx);
@@ -282,7 +217,7 @@ void show_sessions_text(struct buf *b, const struct ctl_sa_list *l,
 
 /* ---- JSON -------------------------------------------------------------- */
 
-static void json_counts(struct json *j, const struct sess_counts *t, bool drops)
+static void json_counts(struct json *j, const struct show_counts *t, bool drops)
 {
 	json_u64(j, "bytes_tx", t->bytes_tx);
 	json_u64(j, "bytes_rx", t->bytes_rx);
@@ -313,8 +248,8 @@ static void json_head(struct json *j, const struct ike_sa *sa, bool detail,
 		      const struct ctl_clock *now)
 {
 	char ip[FMT_IP_LEN], s[64];
-	struct sess_counts t = sess_counts(sa);
-	json_str(j, "username", sess_user(sa));
+	struct show_counts t = show_sa_counts(sa);
+	json_str(j, "username", show_sess_user(sa));
 	json_u64(j, "index", sa->session_id);
 	json_str(j, "assigned_ip", fmt_ip(sa->assigned_addr, ip));
 	json_str(j, "public_ip", fmt_ip(ntohl(sa->remote.sin_addr.s_addr), ip));
@@ -338,7 +273,7 @@ static void json_head(struct json *j, const struct ike_sa *sa, bool detail,
 	json_str(j, "vlan_mapping", "N/A");
 	json_str(j, "vlan", "none");
 	if (!detail) {
-		audit_id(s, sizeof(s), sa);
+		show_audit_id(s, sizeof(s), sa);
 		json_str(j, "audt_sess_id", s);
 		json_str(j, "security_grp", "none");
 	}
@@ -355,7 +290,7 @@ static void json_parent(struct json *j, const struct ike_sa *sa, unsigned idle_m
 	json_str(j, "encryption", "none");
 	json_str(j, "auth_mode", ctl_name_auth_mode(sa->auth_verify));
 	json_u64(j, "idle_time_out", idle_min);
-	json_u64(j, "idle_to_left", idle_left(sa, idle_min, now));
+	json_u64(j, "idle_to_left", show_idle_left(sa, idle_min, now));
 	json_str(j, "client_type", sess_is_anyconnect(sa) ? "AnyConnect" : NULL);
 	json_str(j, "client_ver", sa->client_version);
 	json_obj_close(j);
@@ -374,7 +309,7 @@ static void json_ikev2(struct json *j, const struct ike_sa *sa, const struct ctl
 	json_str(j, "encryption", ctl_name_encr(sa->encr_id, sa->encr_bits)->session);
 	json_str(j, "hashing", ctl_name_integ(sa->integ_id)->session);
 	json_u64(j, "rekey_int_t", sa->lifetime_sec);
-	json_u64(j, "rekey_left_t", lifetime_left(sa->lifetime_sec, sa->created, now));
+	json_u64(j, "rekey_left_t", show_lifetime_left(sa->lifetime_sec, sa->created, now));
 	json_str(j, "prf", ctl_name_prf(sa->prf_id));
 	json_u64(j, "dh_group", sa->dh_group);
 	json_str(j, "filter_name", "");
@@ -385,7 +320,7 @@ static void json_ipsec(struct json *j, const struct ike_sa *sa, const struct chi
 		       unsigned n, unsigned idle_min, const struct ctl_clock *now)
 {
 	char s[64];
-	struct sess_counts t = child_counts(c);
+	struct show_counts t = show_child_counts(c);
 	json_obj_open(j, NULL);
 	snprintf(s, sizeof(s), "%" PRIu32 ".%u", sa->session_id, n);
 	json_str(j, "tunnel_id", s);
@@ -399,11 +334,11 @@ static void json_ipsec(struct json *j, const struct ike_sa *sa, const struct chi
 	json_str(j, "encapsulation", "Tunnel");
 	json_u64(j, "pfs_group", c->pfs_group);
 	json_u64(j, "rekey_int_t", c->lifetime_sec);
-	json_u64(j, "rekey_left_t", lifetime_left(c->lifetime_sec, c->created, now));
+	json_u64(j, "rekey_left_t", show_lifetime_left(c->lifetime_sec, c->created, now));
 	json_u64(j, "rekey_int_d", c->lifetime_kb);
-	json_u64(j, "rekey_left_d", kb_left(c));
+	json_u64(j, "rekey_left_d", show_kb_left(c));
 	json_u64(j, "idle_time_out", idle_min);
-	json_u64(j, "idle_to_left", idle_left(sa, idle_min, now));
+	json_u64(j, "idle_to_left", show_idle_left(sa, idle_min, now));
 	json_counts(j, &t, false);
 	json_obj_close(j);
 }

@@ -24,6 +24,30 @@ static const struct ctl_node show_ikev2_sub[] = {
 	END,
 };
 
+static const struct ctl_node show_ikev1_sa_sub[] = {
+	{ "detail", "Show detailed IKEv1 SA information", CTL_KW, NULL, cmd_show_ikev1_sa,
+	  CTL_TAG_DETAIL, 0, 0, 0 },
+	END,
+};
+
+static const struct ctl_node show_ikev1_sub[] = {
+	{ "sa", "Show IKEv1 security associations", CTL_KW, show_ikev1_sa_sub, cmd_show_ikev1_sa,
+	  0, 0, 0, 0 },
+	END,
+};
+
+static const struct ctl_node show_isakmp_sa_sub[] = {
+	{ "detail", "Show detailed IKEv1 and IKEv2 SA information", CTL_KW, NULL,
+	  cmd_show_isakmp_sa, CTL_TAG_DETAIL, 0, 0, 0 },
+	END,
+};
+
+static const struct ctl_node show_isakmp_sub[] = {
+	{ "sa", "Show IKEv1 and IKEv2 security associations", CTL_KW, show_isakmp_sa_sub,
+	  cmd_show_isakmp_sa, 0, 0, 0, 0 },
+	END,
+};
+
 static const struct ctl_node show_ipsec_sub[] = {
 	{ "sa", "Show IPsec security associations", CTL_KW, NULL, cmd_show_ipsec_sa, 0, 0, 0, 0 },
 	END,
@@ -42,13 +66,18 @@ static const struct ctl_node show_ca_sub[] = {
 
 static const struct ctl_node show_crypto_sub[] = {
 	{ "ca", "Show certificate authority information", CTL_KW, show_ca_sub, NULL, 0, 0, 0, 0 },
+	{ "ikev1", "Show IKEv1 information", CTL_KW, show_ikev1_sub, NULL, 0, 0, 0, 0 },
 	{ "ikev2", "Show IKEv2 information", CTL_KW, show_ikev2_sub, NULL, 0, 0, 0, 0 },
 	{ "ipsec", "Show IPsec information", CTL_KW, show_ipsec_sub, NULL, 0, 0, 0, 0 },
+	{ "isakmp", "Show ISAKMP (IKEv1 and IKEv2) information", CTL_KW, show_isakmp_sub, NULL,
+	  0, 0, 0, 0 },
 	END,
 };
 
 static const struct ctl_node show_sessdb_detail_sub[] = {
 	{ "anyconnect", "AnyConnect (IKEv2) sessions", CTL_KW, NULL, cmd_show_sessions, 0, 0, 0, 0 },
+	{ "remote", "Remote access (IKEv1 IPsec) sessions", CTL_KW, NULL, cmd_show_remote, 0, 0, 0,
+	  0 },
 	END,
 };
 
@@ -56,6 +85,8 @@ static const struct ctl_node show_sessdb_sub[] = {
 	{ "anyconnect", "AnyConnect (IKEv2) sessions", CTL_KW, NULL, cmd_show_sessions, 0, 0, 0, 0 },
 	{ "detail", "Show detailed session information", CTL_KW, show_sessdb_detail_sub, NULL,
 	  CTL_TAG_DETAIL, 0, 0, 0 },
+	{ "remote", "Remote access (IKEv1 IPsec) sessions", CTL_KW, NULL, cmd_show_remote, 0, 0, 0,
+	  0 },
 	{ "summary", "Show the session summary", CTL_KW, NULL, cmd_show_summary, 0, 0, 0, 0 },
 	END,
 };
@@ -81,6 +112,8 @@ static const struct ctl_node show_sub[] = {
 	{ "ip", "Show IP information", CTL_KW, show_ip_sub, NULL, 0, 0, 0, 0 },
 	{ "running-config", "Show the running configuration (secrets masked)", CTL_KW, NULL,
 	  cmd_show_running, 0, 0, 0, 0 },
+	{ "uauth", "Show the users authenticated by XAUTH", CTL_KW, NULL, cmd_show_uauth, 0, 0, 0,
+	  0 },
 	{ "version", "Show the ravpn version", CTL_KW, NULL, cmd_show_version, 0, 0, 0, 0 },
 	{ "vpn-sessiondb", "Show VPN sessions", CTL_KW, show_sessdb_sub, cmd_show_summary,
 	  0, 0, 0, 0 },

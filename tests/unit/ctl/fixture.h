@@ -82,6 +82,81 @@ static inline void fx_seed_sa(struct ike_sa *sa, struct child_sa *c)
 	sa->children = c;
 }
 
+/* IKEv1 fixtures: "alice", a Cisco VPN Client in Aggressive Mode with
+ * XAUTH (AES-256/SHA1/group 2, one AES-256/SHA1 child with PFS group 2, no
+ * NAT), and a Main Mode PSK peer still waiting for message 3 (3DES/MD5).
+ * Both were created 290 s before FX_V1_NOW. */
+#define FX_V1_NOW (SEED_LOGIN + 290)
+
+static inline void fx_v1_child(struct child_sa *c)
+{
+	fx_seed_child(c);
+	c->spi_in = 0xc1a55e01;
+	c->spi_out = 0x5eed0002;
+	c->pfs_group = 2;
+	c->remote_ts = (struct ike_ts){ 0xc0a86401, 0xc0a86401, 0, 65535, 0 };
+	c->conn_id = 4096;
+	c->bytes_in = 4096;
+	c->bytes_out = 2048;
+	c->pkts_in = 40;
+	c->pkts_out = 20;
+}
+
+static inline void fx_v1_am_sa(struct ike_sa *sa, struct child_sa *c)
+{
+	memset(sa, 0, sizeof(*sa));
+	fx_v1_child(c);
+	sa->serial = 11;
+	sa->version = IKE_V1;
+	sa->session_id = 7;
+	sa->spi_i = 0x1122334455667788ull;
+	sa->spi_r = 0x99aabbccddeeff00ull;
+	sa->state = IKE_STATE_ESTABLISHED;
+	sa->local = fx_addr("198.51.100.1", 500);
+	sa->remote = fx_addr("10.0.0.2", 500);
+	sa->ifname = "outside";
+	sa->encr_id = 12;
+	sa->encr_bits = 256;
+	sa->prf_id = 2;
+	sa->integ_id = 2;
+	sa->dh_group = 2;
+	sa->lifetime_sec = 86400;
+	sa->remote_id = "VPNGROUP";
+	sa->tunnel_group = "VPNGROUP";
+	sa->group_policy = "VPNGP";
+	sa->username = "alice";
+	sa->assigned_addr = 0xc0a86401;
+	sa->created = SEED_LOGIN;
+	sa->created_ms = 1000000;
+	sa->last_rx_ms = 1000000;
+	sa->children = c;
+	sa->v1_mode = 4;
+	sa->v1_auth = 65001;
+	sa->v1_state = "AM_ACTIVE";
+	sa->xauth_done = true;
+	sa->xauth_time = SEED_LOGIN + 5;
+}
+
+static inline void fx_v1_mm_sa(struct ike_sa *sa)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->serial = 12;
+	sa->version = IKE_V1;
+	sa->session_id = 8;
+	sa->state = IKE_STATE_INIT_DONE;
+	sa->local = fx_addr("198.51.100.1", 500);
+	sa->remote = fx_addr("203.0.113.9", 500);
+	sa->encr_id = 3;
+	sa->prf_id = 1;
+	sa->integ_id = 1;
+	sa->dh_group = 2;
+	sa->lifetime_sec = 28800;
+	sa->created = SEED_LOGIN;
+	sa->v1_mode = 2;
+	sa->v1_auth = 1;
+	sa->v1_state = "MM_WAIT_MSG3";
+}
+
 /* NUL-terminated view of a buffer (the buffer keeps ownership). */
 static inline const char *fx_str(struct buf *b)
 {
