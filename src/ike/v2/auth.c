@@ -349,8 +349,8 @@ static int verify_psk(struct v2_ctx *c, const char *psk)
 }
 
 /* Signature scheme and bare signature of an AUTH payload. */
-static int parse_sig(const struct ikev2_auth *au, enum crypto_sig *s, const uint8_t **sig,
-		     size_t *len)
+int v2_auth_parse_sig(const struct ikev2_auth *au, enum crypto_sig *s, const uint8_t **sig,
+		      size_t *len)
 {
 	const uint8_t *d = au->data.data;
 	size_t n = au->data.len;
@@ -384,7 +384,7 @@ static int verify_cert(struct v2_ctx *c, const char **why)
 		*why = "certificate authentication without an X.509 CERT payload";
 		return -1;
 	}
-	if (parse_sig(&in->auth, &s, &sig, &sig_len) < 0) {
+	if (v2_auth_parse_sig(&in->auth, &s, &sig, &sig_len) < 0) {
 		*why = "unsupported AUTH method for certificate authentication";
 		return -1;
 	}

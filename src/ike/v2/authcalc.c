@@ -12,25 +12,32 @@
 
 static const char key_pad[] = "Key Pad for IKEv2";   /* 17 octets, no NUL */
 
+int v2_auth_octets_raw(const struct crypto_prf *prf, const uint8_t *sk_p, const uint8_t *real,
+		       size_t real_len, const uint8_t *nonce, size_t nonce_len,
+		       const uint8_t *id_body, size_t id_len, struct buf *out)
+{
+	uint8_t mac[CRYPTO_MAX_HASH];
+	if (!real_len || !prf)
+		return -1;
+	if (crypto_prf(prf, sk_p, prf->out_len, id_body, id_len, NULL, 0, NULL, 0, NULL, 0, mac) < 0)
+		return -1;
+	buf_reset(out);
+	buf_put(out, real, real_len);
+	buf_put(out, nonce, nonce_len);
+	buf_put(out, mac, prf->out_len);
+	mem_wipe(mac, sizeof(mac));
+	return out->oom ? -1 : 0;
+}
+
 int v2_auth_octets(const struct v2_sa *v, bool responder, const uint8_t *id_body, size_t id_len,
 		   struct buf *out)
 {
-	uint8_t mac[CRYPTO_MAX_HASH];
 	const struct buf *real = responder ? &v->init_resp : &v->init_req;
-	const uint8_t *nonce = responder ? v->ni : v->nr;
-	size_t nonce_len = responder ? v->ni_len : v->nr_len;
-	const uint8_t *key = responder ? v->km.sk_pr : v->km.sk_pi;
-	if (!real->len || !v->km.prf)
+	if (!v->km.prf)
 		return -1;
-	if (crypto_prf(v->km.prf, key, v->km.prf_len, id_body, id_len, NULL, 0, NULL, 0, NULL, 0,
-		       mac) < 0)
-		return -1;
-	buf_reset(out);
-	buf_put(out, real->data, real->len);
-	buf_put(out, nonce, nonce_len);
-	buf_put(out, mac, v->km.prf->out_len);
-	mem_wipe(mac, sizeof(mac));
-	return out->oom ? -1 : 0;
+	return v2_auth_octets_raw(v->km.prf, responder ? v->km.sk_pr : v->km.sk_pi, real->data,
+				  real->len, responder ? v->ni : v->nr,
+				  responder ? v->ni_len : v->nr_len, id_body, id_len, out);
 }
 
 int v2_auth_psk(const struct crypto_prf *prf, const uint8_t *secret, size_t secret_len,

@@ -292,6 +292,16 @@ void v2_ts_to_wire(const struct ike_ts *t, struct ikev2_ts *out);
  *   initiator: RealMessage1 | Nr | prf(SK_pi, IDi')  */
 int v2_auth_octets(const struct v2_sa *v, bool responder, const uint8_t *id_body, size_t id_len,
 		   struct buf *out) __attribute__((warn_unused_result));
+/* The same from explicit parts, for an initiator that has no struct v2_sa
+ * (the client, src/client): sk_p is SK_pi or SK_pr (prf->out_len bytes). */
+int v2_auth_octets_raw(const struct crypto_prf *prf, const uint8_t *sk_p, const uint8_t *real,
+		       size_t real_len, const uint8_t *nonce, size_t nonce_len,
+		       const uint8_t *id_body, size_t id_len, struct buf *out)
+	__attribute__((warn_unused_result));
+/* Signature scheme and bare signature of a signature AUTH payload (methods
+ * 1, 9-11 and 14 with its RFC 7427 AlgorithmIdentifier); 0 or -1. */
+int v2_auth_parse_sig(const struct ikev2_auth *au, enum crypto_sig *s, const uint8_t **sig,
+		      size_t *len) __attribute__((warn_unused_result));
 /* AUTH = prf(prf(secret, "Key Pad for IKEv2"), octets)  (§2.15, §2.16) */
 int v2_auth_psk(const struct crypto_prf *prf, const uint8_t *secret, size_t secret_len,
 		const struct buf *octets, uint8_t *out, size_t *out_len)
