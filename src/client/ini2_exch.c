@@ -319,8 +319,8 @@ static int check_cert(struct ini2 *s, const struct ikev2_msg *m, struct crypto_c
 static enum ini2_result verify_gw_auth(struct ini2 *s, const struct ikev2_msg *m,
 				       const uint8_t *key, size_t key_len)
 {
-	if (!(m->present & IKEV2_BIT(IKEV2_PL_AUTH)) || !(m->present & IKEV2_BIT(IKEV2_PL_IDR)))
-		return INI2_ERR_PROTOCOL;
+	if (!(m->present & IKEV2_BIT(IKEV2_PL_AUTH)))    /* IDr came in the first reply */
+		return INI2_ERR_AUTH;
 	if (key) {
 		uint8_t want[CRYPTO_MAX_HASH];
 		size_t n;
