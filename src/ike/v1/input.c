@@ -197,8 +197,12 @@ static void later_exchange(struct ike_sa *sa, const struct ike_pkt *p, const str
 	uint8_t d[20];
 	digest(p->data, p->len, d);
 	if (ex && ex->have_rx && memcmp(d, ex->rx_digest, 20) == 0) {
+		/* The peer repeats its last message: in an exchange it started our
+		 * answer was lost, so send it again; in one we started (XAUTH,
+		 * SET) its answer to us is merely duplicated. */
 		e->st.rx_retransmits++;
-		if (ex->last_tx.len && !ex->awaiting)
+		bool peer_started = ex->kind == V1_EX_CFG_PULL || ex->kind == V1_EX_QUICK;
+		if (peer_started && ex->last_tx.len)
 			(void)v1_send_raw(sa, ex->last_tx.data, ex->last_tx.len);
 		return;
 	}

@@ -383,7 +383,9 @@ static void quick_third(struct v1_ctx *c)
 	*pp = k;
 	v->eng->st.qm_done++;
 	log_child(sa, k, ex->msg_id);
-	v1_exch_free(ex);
+	/* Keep the finished exchange (keys wiped, spi_in 0): a late copy of
+	 * QM1 must not start a second SA. */
+	mem_wipe(q, sizeof(*q));
 	v1_sa_schedule(sa);
 }
 
@@ -394,5 +396,5 @@ void v1_quick(struct v1_ctx *c)
 	else if (!c->ex->qm)
 		quick_first(c);
 	else
-		v1_log(c->sa, 2, "Quick Mode message for a finished exchange: ignored");
+		v1_log(c->sa, 3, "Quick Mode message for a finished exchange (a late copy): ignored");
 }

@@ -151,11 +151,11 @@ static void check_credentials(struct ike_sa *sa, const struct ikev1_cfg *cfg)
 	}
 	v->eng->st.xauth_failed++;
 	v->xauth_attempts++;
-	log_event(SEV_WARNING, 113015, "AAA user authentication Rejected : reason = %s : server = "
-		  "%s : user = %s : user IP = %s (XAUTH attempt %u of %u)",
-		  why ? why : aaa_result_name(r),
-		  v->xauth_server_group ? v->xauth_server_group : "LOCAL",
-		  user[0] ? user : "(none)", ip, v->xauth_attempts, V1_XAUTH_ATTEMPTS);
+	/* aaa/ logged the rejection (113015); say what happens next. */
+	v1_log(sa, 1, "XAUTH: user %s rejected (%s), attempt %u of %u%s", user[0] ? user : "(none)",
+	       why ? why : aaa_result_name(r), v->xauth_attempts, V1_XAUTH_ATTEMPTS,
+	       v->xauth_attempts < V1_XAUTH_ATTEMPTS && r != AAA_ERROR ? ": asking again" :
+	       ": sending XAUTH_STATUS FAIL");
 	if (v->xauth_attempts < V1_XAUTH_ATTEMPTS && r != AAA_ERROR) {
 		if (send_request(sa, true) < 0)
 			v1_sa_delete(sa, "Internal error");
