@@ -1295,3 +1295,39 @@ lab_gw_wait_log() {
 	grep -Eiq "$re" "$log" 2>/dev/null || lab_fail "gateway log $(basename "$log") has no line matching /$re/ after $t s"
 	grep -Ei "$re" "$log" | head -n 3 | sed 's/^/    gateway: /'
 }
+
+# ---------------------------------------------------------------------------
+# packet captures (tshark) in a lab namespace
+
+# lab_capture_start NAME IFACE [BPF]: dumpcap (tshark's capture engine, it starts
+# much faster than tshark) on IFACE of namespace NAME into
+# $LAB_DIR/cap-NAME-IFACE.pcap (tracked by PID); waits until it listens.
+# Sets LAB_CAPTURE_PID and LAB_CAPTURE_FILE.
+lab_capture_start() {
+	local n=$1 ifc=$2 bpf=${3:-} i
+	command -v tshark >/dev/null 2>&1 || lab_fail "missing tool tshark (run: sh scripts/deps.sh check)"
+	LAB_CAPTURE_FILE=$LAB_DIR/cap-$n-$ifc.pcap
+	: >"$LAB_CAPTURE_FILE"
+	chmod 666 "$LAB_CAPTURE_FILE"   # dumpcap may drop privileges
+	lab_spawn "dumpcap-$n" "$LAB_DIR/cap-$n-$ifc.log" ip netns exec "$(lab_ns "$n")" \
+		dumpcap -q -i "$ifc" ${bpf:+-f "$bpf"} -w "$LAB_CAPTURE_FILE"
+	LAB_CAPTURE_PID=$LAB_LAST_PID
+	for i in $(seq 100); do
+		grep -q "Capturing on" "$LAB_DIR/cap-$n-$ifc.log" 2>/dev/null && break
+		lab_alive "$LAB_CAPTURE_PID" || lab_fail "dumpcap in $n exited: $(cat "$LAB_DIR/cap-$n-$ifc.log")"
+		sleep 0.1
+	done
+	sleep 0.3
+}
+
+# lab_capture_stop: end the capture (SIGTERM; dumpcap flushes the file).
+lab_capture_stop() {
+	sleep 0.3
+	lab_stop_pid "$LAB_CAPTURE_PID"
+}
+
+# lab_capture_count FILE DISPLAY-FILTER: number of packets in FILE matching
+# the tshark display filter (UDP 4500 is decoded as ESP-in-UDP, RFC 3948).
+lab_capture_count() {
+	tshark -n -r "$1" -Y "$2" 2>/dev/null | wc -l
+}
