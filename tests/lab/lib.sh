@@ -1283,17 +1283,26 @@ lab_gw_log() {
 	[ "$LAB_GW" = ravpnd ] && echo "$LAB_DIR/ravpnd.log" || echo "$LAB_DIR/gw/charon.log"
 }
 
+# lab_gw_log_mark: later lab_gw_wait_log calls only look at lines written
+# from now on (until the next mark).
+LAB_GW_LOG_MARK=0
+lab_gw_log_mark() {
+	LAB_GW_LOG_MARK=$(wc -l <"$(lab_gw_log)" 2>/dev/null || echo 0)
+}
+
 # lab_gw_wait_log REGEX [TIMEOUT]: the gateway's log gets a line matching
-# REGEX (grep -Ei) within TIMEOUT seconds (default 10); prints it.
+# REGEX (grep -Ei) within TIMEOUT seconds (default 10), after the last
+# lab_gw_log_mark; prints the first matches.
 lab_gw_wait_log() {
 	local re=$1 t=${2:-10} i log
 	log=$(lab_gw_log)
 	for i in $(seq $((t * 10))); do
-		grep -Eiq "$re" "$log" 2>/dev/null && break
+		tail -n +$((LAB_GW_LOG_MARK + 1)) "$log" 2>/dev/null | grep -Eiq "$re" && break
 		sleep 0.1
 	done
-	grep -Eiq "$re" "$log" 2>/dev/null || lab_fail "gateway log $(basename "$log") has no line matching /$re/ after $t s"
-	grep -Ei "$re" "$log" | head -n 3 | sed 's/^/    gateway: /'
+	tail -n +$((LAB_GW_LOG_MARK + 1)) "$log" 2>/dev/null | grep -Eiq "$re" ||
+		lab_fail "gateway log $(basename "$log") has no line matching /$re/ after $t s"
+	tail -n +$((LAB_GW_LOG_MARK + 1)) "$log" | grep -Ei "$re" | head -n 3 | sed 's/^/    gateway: /'
 }
 
 # ---------------------------------------------------------------------------
