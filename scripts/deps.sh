@@ -5,7 +5,7 @@ set -e
 build="gcc meson ninja-build pkg-config libssl-dev"
 check="$build clang libclang-rt-14-dev iproute2 iputils-ping nftables procps psmisc
   strongswan-charon strongswan-swanctl strongswan-pki libstrongswan-standard-plugins
-  libcharon-extra-plugins libcharon-extauth-plugins vpnc vpnc-scripts iperf3"
+  libcharon-extra-plugins libcharon-extauth-plugins vpnc vpnc-scripts iperf3 tshark"
 demo="$check"
 case "$1" in
   build) want=$build ;;

@@ -8,7 +8,14 @@
 #     with the first plaintext user of the config
 #  4. prints `show crypto ikev2 sa detail` and `show vpn-sessiondb detail anyconnect`
 #  5. pings the server through the tunnel and prints `show crypto ipsec sa`
-#  6. disconnects and tears everything down
+#  6. disconnects
+#  7. (DEMO_IKEV1=1) IKEv1: restarts the gateway with the PIX 6.3 config of
+#     seed 004 (tests/lab/configs/pix.conf), connects vpnc (the Cisco VPN
+#     Client clone: Aggressive Mode, group vpn3000, XAUTH, Mode Config), prints
+#     `show crypto isakmp sa` and `show vpn-sessiondb remote`, pings the
+#     server through vpnc's TUN and disconnects.  Off by default until ravpnd
+#     speaks IKEv1 (DEMO_IKEV1=0 prints how to turn it on).
+#  then tears everything down.
 #
 # DEMO_CONF=FILE picks another config; LAB_GW=strongswan runs the same story
 # against strongSwan as the gateway (to see what the lab looks like).
@@ -97,5 +104,51 @@ lab_terminate c1 demo
 sleep 1
 if [ "$LAB_GW" = ravpnd ]; then
 	show show vpn-sessiondb anyconnect
+fi
+
+# ---------------------------------------------------------------------------
+# IKEv1: vpnc against the PIX 6.3 config of seed 004
+DEMO_IKEV1=${DEMO_IKEV1:-0}
+if [ "$DEMO_IKEV1" = 1 ]; then
+	lab_step "7. IKEv1: a Cisco VPN Client (vpnc) against the PIX 6.3 config of seed 004"
+	# one gateway at a time in the gw namespace: stop the IKEv2 one first
+	lab_stop_pid "$LAB_GW_PID"
+	if [ "$LAB_GW" = ravpnd ]; then
+		LAB_RAVPND_STATUS=$LAB_STOP_STATUS
+		lab_ravpnd_check_exit || lab_fail "ravpnd (IKEv2 part) did not end cleanly"
+		mv "$LAB_DIR/ravpnd.log" "$LAB_DIR/ravpnd-ikev2.log"
+		rm -f "$LAB_CTL_SOCK"
+		lab_ravpnd_start "$LAB_CONFIGS/pix.conf"
+		say "ravpnd restarted with tests/lab/configs/pix.conf (pid $LAB_GW_PID): vpngroup vpn3000," \
+		    "isakmp policies 5 (AES-256/SHA) and 10/20 (the seed's DES/MD5), XAUTH against LOCAL"
+	else
+		lab_gw_start pix
+		say "strongSwan restarted with the mirror of pix.conf"
+	fi
+	lab_add_client c2
+	say "client   ${LAB_ADDR[c2]}   (namespace $(lab_ns c2), vpnc $(vpnc --version 2>&1 | sed -n 's/^vpnc version //p' | head -n 1))"
+	lab_vpnc_start c2 group=vpn3000 secret=grouppass123 user=vpnuser1 password=Lab-v1-pass1 weak=1
+	lab_vpnc_wait_up c2
+	say "connected in $LAB_VPNC_CONNECT_MS ms: Aggressive Mode (group vpn3000), XAUTH vpnuser1, Mode Config" \
+	    "vpnc got: address $LAB_VPNC_VIP, banner: $(lab_vpnc_env c2 CISCO_BANNER 2>/dev/null || echo '(none: the seed sets none)')," \
+	    "          $(grep -E '^(IKE|IPSEC) SA selected' "$LAB_DIR/c2/vpnc.log" | tr '\n' ' ')"
+	if [ "$LAB_GW" = ravpnd ]; then
+		show show crypto isakmp sa
+		show show vpn-sessiondb remote
+	else
+		lab_swanctl gw --list-sas | sed 's/^/    /'
+	fi
+	say "" "ping 10.1.0.10 through vpnc's TUN (vpnc0):"
+	lab_ping_through_tunnel c2 - 3 | sed 's/^/    /'
+	lab_vpnc_stop c2
+	sleep 1
+	say "" "vpnc disconnected (SIGTERM: it sends DELETE for its SAs):"
+	if [ "$LAB_GW" = ravpnd ]; then
+		show show crypto isakmp sa
+	else
+		lab_swanctl gw --list-sas | sed 's/^/    /'
+	fi
+else
+	say "" "(IKEv1 part skipped: DEMO_IKEV1=1 adds a vpnc session against tests/lab/configs/pix.conf)"
 fi
 say "done: namespaces, processes and files of this demo are removed on exit."
