@@ -518,6 +518,8 @@ void ini1_input(struct ini1 *s, const uint8_t *data, size_t len)
 		memcpy(iv, s->cfg_iv, sizeof(iv));
 	else if (h.exchange == IKEV1_X_QUICK && s->qm.active && h.msg_id == s->qm.msg_id)
 		memcpy(iv, s->qm.iv, sizeof(iv));
+	else if (h.exchange == IKEV1_X_QUICK && s->gw_qm.active && h.msg_id == s->gw_qm.msg_id)
+		memcpy(iv, s->gw_qm.iv, sizeof(iv));
 	else if (v1_iv_msgid(&s->k, h.msg_id, iv) < 0)
 		return;
 	if (decrypt(s, data, len, iv) < 0)

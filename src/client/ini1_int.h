@@ -32,6 +32,20 @@ struct ini1_qm {
 	bool active;
 };
 
+/* A Quick Mode the gateway started (its rekey of our IPsec SA). */
+struct ini1_gw_qm {
+	uint32_t msg_id;
+	uint8_t iv[V1_MAX_BLOCK];
+	uint8_t ni[256];                    /* the gateway's nonce */
+	size_t ni_len;
+	uint8_t nr[INI1_NONCE_LEN];         /* ours */
+	uint32_t spi_in, spi_out;
+	struct ikev1_transform t;
+	uint8_t gqm[CRYPTO_MAX_DH_PUB];
+	size_t gqm_len;
+	bool active;
+};
+
 struct ini1_child {
 	uint32_t spi_in, spi_out;
 	uint32_t life_sec;
@@ -68,6 +82,7 @@ struct ini1 {
 	struct ini1_extra extra;
 	/* Quick Mode and the IPsec SA */
 	struct ini1_qm qm;
+	struct ini1_gw_qm gw_qm;
 	struct ini1_child child, old_child;
 	/* our outstanding request, retransmitted until answered */
 	struct buf req;

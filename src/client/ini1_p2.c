@@ -321,8 +321,11 @@ static uint32_t responder_life(const struct ikev1_msg *m, uint32_t dflt)
 	return dflt;
 }
 
-static int install(struct ini1 *s, const struct ikev1_transform *t, uint32_t spi_out,
-		   const uint8_t *nr, size_t nr_len, const uint8_t *gqm, size_t gqm_len)
+/* KEYMAT per direction from the SPI of the receiving side; Ni is the
+ * nonce of whoever started the Quick Mode. */
+static int install(struct ini1 *s, const struct ikev1_transform *t, uint32_t spi_in,
+		   uint32_t spi_out, const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+		   size_t nr_len, const uint8_t *gqm, size_t gqm_len)
 {
 	const struct crypto_encr *e = crypto_encr_ikev1_esp(t->id, t->key_bits);
 	const struct crypto_integ *ig = t->auth_alg ? crypto_integ_ikev1_esp(t->auth_alg) : NULL;
@@ -331,11 +334,11 @@ static int install(struct ini1 *s, const struct ikev1_transform *t, uint32_t spi
 	size_t need = e->key_len + (ig ? ig->key_len : 0);
 	uint8_t kin[2 * CRYPTO_MAX_KEY], kout[2 * CRYPTO_MAX_KEY];
 	int rc = -1;
-	if (v1_keymat(&s->k, gqm, gqm_len, IKEV1_PROTO_ESP, s->qm.spi_in, s->qm.ni,
-		      sizeof(s->qm.ni), nr, nr_len, kin, need) == 0 &&
-	    v1_keymat(&s->k, gqm, gqm_len, IKEV1_PROTO_ESP, spi_out, s->qm.ni, sizeof(s->qm.ni),
-		      nr, nr_len, kout, need) == 0) {
-		struct ini2_child c = { .spi_in = s->qm.spi_in, .spi_out = spi_out, .encr = e,
+	if (v1_keymat(&s->k, gqm, gqm_len, IKEV1_PROTO_ESP, spi_in, ni, ni_len, nr, nr_len, kin,
+		      need) == 0 &&
+	    v1_keymat(&s->k, gqm, gqm_len, IKEV1_PROTO_ESP, spi_out, ni, ni_len, nr, nr_len, kout,
+		      need) == 0) {
+		struct ini2_child c = { .spi_in = spi_in, .spi_out = spi_out, .encr = e,
 					.integ = ig, .encr_in = kin,
 					.integ_in = ig ? kin + e->key_len : NULL, .encr_out = kout,
 					.integ_out = ig ? kout + e->key_len : NULL };
@@ -346,11 +349,128 @@ static int install(struct ini1 *s, const struct ikev1_transform *t, uint32_t spi
 	return rc;
 }
 
+static void rotate_child(struct ini1 *s, uint32_t spi_in, uint32_t spi_out, uint32_t life)
+{
+	if (s->child.installed)
+		s->old_child = s->child;
+	s->child = (struct ini1_child){ spi_in, spi_out, life, loop_now_ms(), true };
+}
+
+struct qm2_arg {
+	const struct ikev1_msg *m;
+	const struct ini1_gw_qm *g;
+	const uint8_t *ke;
+	size_t ke_len;
+};
+
+static void fill_qm2(struct ini1 *s, struct ikev1_wr *w, const void *arg)
+{
+	(void)s;
+	const struct qm2_arg *a = arg;
+	struct ikev1_sa *sa = calloc(1, sizeof(*sa));
+	if (!sa) {
+		w->b->oom = true;
+		return;
+	}
+	sa->doi = IKEV1_DOI_IPSEC;
+	sa->situation = IKEV1_SIT_IDENTITY_ONLY;
+	sa->n = 1;
+	sa->p[0] = a->m->sa.p[0];
+	sa->p[0].first = 0;
+	sa->p[0].n_transforms = 1;
+	for (int i = 0; i < 4; i++)
+		sa->p[0].spi[i] = (uint8_t)(a->g->spi_in >> (24 - 8 * i));
+	sa->n_t = 1;
+	sa->t[0] = a->g->t;
+	ikev1_w_sa(w, sa);
+	free(sa);
+	ikev1_w_nonce(w, a->g->nr, sizeof(a->g->nr));
+	if (a->ke_len)
+		ikev1_w_ke(w, a->ke, a->ke_len);
+	for (size_t i = 0; i < a->m->n_id; i++) {
+		const struct ikev1_id *id = &a->m->id[i];
+		ikev1_w_id(w, id->type, id->proto, id->port, id->data.data, id->data.len);
+	}
+}
+
+/* QM1 from the gateway (its rekey): answer QM2 with the proposal it made. */
+static void gw_qm1(struct ini1 *s, const struct ikev1_msg *m, const uint8_t *iv_next)
+{
+	struct ini1_gw_qm *g = &s->gw_qm;
+	uint8_t h[CRYPTO_MAX_HASH];
+	if (s->st != INI1_ST_UP || !IKEV1_PRESENT(m, IKEV1_PL_HASH) ||
+	    m->hash.len != s->k.prf_len ||
+	    v1_hash_msg(&s->k, false, m->hdr.msg_id, m->after_hash.data, m->after_hash.len, NULL,
+			0, NULL, 0, h) < 0 || CRYPTO_memcmp(h, m->hash.data, s->k.prf_len) != 0)
+		return;
+	if (!IKEV1_PRESENT(m, IKEV1_PL_SA) || m->sa.n < 1 || m->sa.p[0].spi_size != 4 ||
+	    m->sa.p[0].protocol != IKEV1_PROTO_ESP || !IKEV1_PRESENT(m, IKEV1_PL_NONCE) ||
+	    m->nonce.len < 8 || m->nonce.len > sizeof(g->ni))
+		return;
+	memset(g, 0, sizeof(*g));
+	g->t = m->sa.t[m->sa.p[0].first];
+	g->msg_id = m->hdr.msg_id;
+	g->spi_out = be32(m->sa.p[0].spi);
+	memcpy(g->ni, m->nonce.data, m->nonce.len);
+	g->ni_len = m->nonce.len;
+	g->spi_in = s->h.spi_alloc ? s->h.spi_alloc(s->h.arg) : 0;
+	while (g->spi_in < 256)
+		if (crypto_random(&g->spi_in, sizeof(g->spi_in)) < 0)
+			return;
+	if (crypto_random(g->nr, sizeof(g->nr)) < 0)
+		return;
+	uint8_t pub[CRYPTO_MAX_DH_PUB];
+	size_t pub_len = 0;
+	if (g->t.pfs_group) {
+		const struct crypto_dh_group *grp = crypto_dh_group(g->t.pfs_group);
+		struct crypto_dh *dh = grp ? crypto_dh_new(grp) : NULL;
+		g->gqm_len = sizeof(g->gqm);
+		if (!dh || !IKEV1_PRESENT(m, IKEV1_PL_KE) || crypto_dh_public(dh, pub) < 0 ||
+		    crypto_dh_shared(dh, m->ke.data, m->ke.len, g->gqm, &g->gqm_len) < 0) {
+			crypto_dh_free(dh);
+			return;
+		}
+		pub_len = grp->pub_len;
+		crypto_dh_free(dh);
+	}
+	memcpy(g->iv, iv_next, sizeof(g->iv));
+	struct qm2_arg a = { m, g, pub, pub_len };
+	if (ini1_build(s, &s->last_reply, IKEV1_X_QUICK, g->msg_id, g->iv, g->ni, g->ni_len,
+		       fill_qm2, &a) == 0 && ini1_send(s, &s->last_reply) == 0)
+		g->active = true;
+}
+
+/* QM3 from the gateway: verify and install the new SA. */
+static void gw_qm3(struct ini1 *s, const struct ikev1_msg *m)
+{
+	struct ini1_gw_qm *g = &s->gw_qm;
+	uint8_t h[CRYPTO_MAX_HASH];
+	if (!IKEV1_PRESENT(m, IKEV1_PL_HASH) || m->hash.len != s->k.prf_len ||
+	    v1_hash_msg(&s->k, true, g->msg_id, g->ni, g->ni_len, g->nr, sizeof(g->nr), NULL, 0,
+			h) < 0 || CRYPTO_memcmp(h, m->hash.data, s->k.prf_len) != 0)
+		return;
+	g->active = false;
+	int rc = install(s, &g->t, g->spi_in, g->spi_out, g->ni, g->ni_len, g->nr, sizeof(g->nr),
+			 g->gqm_len ? g->gqm : NULL, g->gqm_len);
+	mem_wipe(g->gqm, sizeof(g->gqm));
+	if (rc < 0) {
+		ini1_down(s, INI2_ERR_PROTOCOL, "the gateway's rekey could not be installed");
+		return;
+	}
+	rotate_child(s, g->spi_in, g->spi_out, g->t.life_sec ? g->t.life_sec : s->child.life_sec);
+}
+
 void ini1_quick(struct ini1 *s, const struct ikev1_msg *m, const uint8_t *iv_next)
 {
 	struct ini1_qm *q = &s->qm;
-	if (!q->active || m->hdr.msg_id != q->msg_id)
-		return;                     /* gateway-started Quick Modes are not offered */
+	if (s->gw_qm.active && m->hdr.msg_id == s->gw_qm.msg_id) {
+		gw_qm3(s, m);
+		return;
+	}
+	if (!q->active || m->hdr.msg_id != q->msg_id) {
+		gw_qm1(s, m, iv_next);
+		return;
+	}
 	uint8_t h[CRYPTO_MAX_HASH];
 	if (!IKEV1_PRESENT(m, IKEV1_PL_HASH) || m->hash.len != s->k.prf_len ||
 	    v1_hash_msg(&s->k, false, q->msg_id, q->ni, sizeof(q->ni), m->after_hash.data,
@@ -392,8 +512,8 @@ void ini1_quick(struct ini1 *s, const struct ikev1_msg *m, const uint8_t *iv_nex
 		buf_put(&s->last_reply, b.data, b.len);
 	}
 	buf_free(&b);
-	int irc = rc < 0 ? -1 : install(s, t, spi_out, m->nonce.data, m->nonce.len,
-					  gqm_len ? gqm : NULL, gqm_len);
+	int irc = rc < 0 ? -1 : install(s, t, q->spi_in, spi_out, q->ni, sizeof(q->ni),
+					  m->nonce.data, m->nonce.len, gqm_len ? gqm : NULL, gqm_len);
 	mem_wipe(gqm, sizeof(gqm));
 	crypto_dh_free(q->dh);
 	q->dh = NULL;
@@ -402,11 +522,8 @@ void ini1_quick(struct ini1 *s, const struct ikev1_msg *m, const uint8_t *iv_nex
 		ini1_down(s, INI2_ERR_PROTOCOL, "the IPsec SA could not be installed");
 		return;
 	}
-	if (s->child.installed)
-		s->old_child = s->child;
-	s->child = (struct ini1_child){ q->spi_in, spi_out,
-		responder_life(m, s->cfg.child_lifetime ? s->cfg.child_lifetime : 28800),
-		loop_now_ms(), true };
+	rotate_child(s, q->spi_in, spi_out,
+		     responder_life(m, s->cfg.child_lifetime ? s->cfg.child_lifetime : 28800));
 	if (s->st != INI1_ST_UP) {
 		s->st = INI1_ST_UP;
 		if (s->h.up)

@@ -330,34 +330,27 @@ static void log_child(struct ike_sa *sa, const struct child_sa *k, uint32_t msg_
 		  "(msgid=%08x)", group, user, b, msg_id);
 }
 
-static void quick_third(struct v1_ctx *c)
+/* KEYMAT for both directions (from the SPI of the receiving side, RFC 2409
+ * §5.5) and the one call into the data plane; the child is linked to sa. */
+static int key_install(struct ike_sa *sa, struct v1_qm *q, const uint8_t *ni, size_t ni_len,
+		       const uint8_t *nr, size_t nr_len, struct child_sa **out)
 {
-	struct ike_sa *sa = c->sa;
-	struct v1_sa *v = c->v;
-	struct v1_exch *ex = c->ex;
-	struct v1_qm *q = ex->qm;
-	const struct ikev1_msg *m = c->m;
-	uint8_t h[CRYPTO_MAX_HASH];
-	if (!IKEV1_PRESENT(m, IKEV1_PL_HASH) || m->hash.len != v->k.prf_len ||
-	    v1_hash_msg(&v->k, true, ex->msg_id, q->ni, q->ni_len, q->nr, sizeof(q->nr), NULL, 0,
-			h) < 0 || CRYPTO_memcmp(h, m->hash.data, v->k.prf_len)) {
-		v->eng->st.rx_bad_hash++;
-		v1_log(sa, 1, "Quick Mode message 3 with a wrong HASH(3): dropped");
-		return;
-	}
+	struct v1_sa *v = v1_of(sa);
 	struct ike_child_keys keys = { .encr_len = q->encr->key_len,
 				       .integ_len = q->integ ? q->integ->key_len : 0 };
 	uint8_t km[2 * CRYPTO_MAX_KEY];
 	size_t need = keys.encr_len + keys.integ_len;
+	const uint8_t *g = q->gqm_len ? q->gqm : NULL;
 	struct child_sa *k = NULL;
 	int rc = -1;
-	/* client -> us: our SPI (initiator->responder keys); us -> client: theirs */
-	if (v1_keymat(&v->k, q->gqm_len ? q->gqm : NULL, q->gqm_len, IKEV1_PROTO_ESP, q->spi_in,
-		      q->ni, q->ni_len, q->nr, sizeof(q->nr), km, need) == 0) {
+	/* what we receive (our SPI) takes the "initiator -> responder" slot,
+	 * as ike_child_install() reads it for a responder */
+	if (v1_keymat(&v->k, g, q->gqm_len, IKEV1_PROTO_ESP, q->spi_in, ni, ni_len, nr, nr_len,
+		      km, need) == 0) {
 		memcpy(keys.encr_i, km, keys.encr_len);
 		memcpy(keys.integ_i, km + keys.encr_len, keys.integ_len);
-		if (v1_keymat(&v->k, q->gqm_len ? q->gqm : NULL, q->gqm_len, IKEV1_PROTO_ESP,
-			      q->spi_out, q->ni, q->ni_len, q->nr, sizeof(q->nr), km, need) == 0) {
+		if (v1_keymat(&v->k, g, q->gqm_len, IKEV1_PROTO_ESP, q->spi_out, ni, ni_len, nr,
+			      nr_len, km, need) == 0) {
 			memcpy(keys.encr_r, km, keys.encr_len);
 			memcpy(keys.integ_r, km + keys.encr_len, keys.integ_len);
 			k = new_child(sa, q);
@@ -373,27 +366,259 @@ static void quick_third(struct v1_ctx *c)
 		else
 			ike_child_spi_remove(q->spi_in);
 		q->spi_in = 0;
-		qm_fail(sa, ex, "the IPsec SA could not be keyed or installed");
-		return;
+		return -1;
 	}
 	q->spi_in = 0;                   /* owned by the child now */
 	struct child_sa **pp = &sa->children;
 	while (*pp)
 		pp = &(*pp)->next;
 	*pp = k;
+	*out = k;
 	v->eng->st.qm_done++;
+	return 0;
+}
+
+/* Keep a finished exchange (keys wiped): a late copy of its first message
+ * must not start a second SA. */
+static void qm_finished(struct v1_exch *ex)
+{
+	crypto_dh_free(ex->qm->dh);
+	mem_wipe(ex->qm, sizeof(*ex->qm));
+	ex->qm->done = true;
+	ex->awaiting = false;
+}
+
+static void quick_third(struct v1_ctx *c)
+{
+	struct ike_sa *sa = c->sa;
+	struct v1_sa *v = c->v;
+	struct v1_exch *ex = c->ex;
+	struct v1_qm *q = ex->qm;
+	const struct ikev1_msg *m = c->m;
+	uint8_t h[CRYPTO_MAX_HASH];
+	if (!IKEV1_PRESENT(m, IKEV1_PL_HASH) || m->hash.len != v->k.prf_len ||
+	    v1_hash_msg(&v->k, true, ex->msg_id, q->ni, q->ni_len, q->nr, sizeof(q->nr), NULL, 0,
+			h) < 0 || CRYPTO_memcmp(h, m->hash.data, v->k.prf_len)) {
+		v->eng->st.rx_bad_hash++;
+		v1_log(sa, 1, "Quick Mode message 3 with a wrong HASH(3): dropped");
+		return;
+	}
+	struct child_sa *k;
+	if (key_install(sa, q, q->ni, q->ni_len, q->nr, sizeof(q->nr), &k) < 0) {
+		qm_fail(sa, ex, "the IPsec SA could not be keyed or installed");
+		return;
+	}
 	log_child(sa, k, ex->msg_id);
-	/* Keep the finished exchange (keys wiped, spi_in 0): a late copy of
-	 * QM1 must not start a second SA. */
-	mem_wipe(q, sizeof(*q));
+	qm_finished(ex);
+	v1_sa_schedule(sa);
+}
+
+/* ---- a Quick Mode we start: rekey of an IPsec SA ------------------------------ */
+
+static void id_payload(struct ikev1_wr *w, const struct ike_ts *t)
+{
+	uint8_t d[8] = { (uint8_t)(t->start >> 24), (uint8_t)(t->start >> 16),
+			 (uint8_t)(t->start >> 8), (uint8_t)t->start };
+	if (t->start == t->end) {
+		ikev1_w_id(w, IKEV1_ID_IPV4_ADDR, 0, 0, d, 4);
+		return;
+	}
+	uint32_t mask = ~(t->end - t->start);
+	d[4] = (uint8_t)(mask >> 24);
+	d[5] = (uint8_t)(mask >> 16);
+	d[6] = (uint8_t)(mask >> 8);
+	d[7] = (uint8_t)mask;
+	ikev1_w_id(w, IKEV1_ID_IPV4_ADDR_SUBNET, 0, 0, d, 8);
+}
+
+struct qm1_ours {
+	const struct v1_qm *q;
+	const uint8_t *ke;
+	size_t ke_len;
+};
+
+static void fill_qm1_ours(struct ikev1_wr *w, void *arg)
+{
+	const struct qm1_ours *a = arg;
+	const struct v1_qm *q = a->q;
+	struct ikev1_sa *sa = calloc(1, sizeof(*sa));
+	if (!sa) {
+		w->b->oom = true;
+		return;
+	}
+	sa->doi = IKEV1_DOI_IPSEC;
+	sa->situation = IKEV1_SIT_IDENTITY_ONLY;
+	sa->n = 1;
+	sa->p[0] = (struct ikev1_proposal){ .num = 1, .protocol = IKEV1_PROTO_ESP, .spi_size = 4,
+		.spi = { (uint8_t)(q->spi_in >> 24), (uint8_t)(q->spi_in >> 16),
+			 (uint8_t)(q->spi_in >> 8), (uint8_t)q->spi_in }, .n_transforms = 1 };
+	sa->n_t = 1;
+	sa->t[0] = (struct ikev1_transform){ .num = 1, .id = (uint8_t)q->esp_id,
+		.key_bits = q->esp_id == IKEV1_ESP_AES ? q->encr->key_bits : 0,
+		.encap = q->encap, .auth_alg = q->auth_alg, .pfs_group = q->pfs_group,
+		.life_sec = q->life_sec, .life_kb = q->life_kb };
+	ikev1_w_sa(w, sa);
+	free(sa);
+	ikev1_w_nonce(w, q->ni, q->ni_len);
+	if (a->ke_len)
+		ikev1_w_ke(w, a->ke, a->ke_len);
+	id_payload(w, &q->local_ts);     /* IDci: our side initiates */
+	id_payload(w, &q->remote_ts);    /* IDcr: the client's address */
+}
+
+static const struct conf_dynmap_entry *dynmap_named(const struct conf *c, const char *name,
+						    unsigned seq)
+{
+	for (size_t i = 0; name && i < c->n_dynmaps; i++)
+		if (c->dynmaps[i].seq == seq && strcmp(c->dynmaps[i].name, name) == 0)
+			return &c->dynmaps[i];
+	return NULL;
+}
+
+/* The same suite, lifetimes and selectors as the SA being replaced. */
+static int rekey_params(struct ike_sa *sa, const struct child_sa *old, struct v1_qm *q)
+{
+	q->encr = crypto_encr_ikev2(old->encr_id, old->encr_bits);
+	q->integ = old->integ_id ? crypto_integ_ikev2(old->integ_id) : NULL;
+	if (!q->encr || !q->encr->ikev1_esp_id || (old->integ_id && !q->integ))
+		return -1;
+	q->esp_id = q->encr->ikev1_esp_id;
+	q->auth_alg = q->integ ? q->integ->ikev1_esp_auth : 0;
+	q->pfs_group = old->pfs_group;
+	q->encap = !old->udp_encap ? IKEV1_ENCAP_TUNNEL : sa->v1_natt_draft
+		   ? IKEV1_ENCAP_UDP_TUNNEL_DRAFT : IKEV1_ENCAP_UDP_TUNNEL;
+	q->life_sec = old->lifetime_sec;
+	q->life_kb = (uint32_t)(old->lifetime_kb > UINT32_MAX ? UINT32_MAX : old->lifetime_kb);
+	q->dynmap = dynmap_named(sa->conf, old->dynmap, old->dynmap_seq);
+	q->local_ts = old->local_ts;
+	q->remote_ts = old->remote_ts;
+	q->ours = true;
+	q->rekey_of = old->spi_in;
+	q->ni_len = V1_NONCE_LEN;
+	return crypto_random(q->ni, q->ni_len);
+}
+
+int v1_quick_rekey(struct ike_sa *sa, struct child_sa *old)
+{
+	struct v1_sa *v = v1_of(sa);
+	if (v->phase != V1_READY)
+		return -1;
+	uint32_t id = v1_new_msg_id(sa);
+	struct v1_qm *q = calloc(1, sizeof(*q));
+	if (!id || !q || rekey_params(sa, old, q) < 0) {
+		free(q);
+		return -1;
+	}
+	for (int tries = 0; tries < 32 && !q->spi_in; tries++) {
+		uint32_t spi;
+		if (crypto_random(&spi, sizeof(spi)) < 0)
+			break;
+		if (spi >= 256 && ike_child_spi_add(spi, sa->serial) == 0)
+			q->spi_in = spi;
+	}
+	uint8_t pub[CRYPTO_MAX_DH_PUB];
+	size_t pub_len = 0;
+	const struct crypto_dh_group *g = q->pfs_group ? crypto_dh_group(q->pfs_group) : NULL;
+	if (g) {
+		q->dh = crypto_dh_new(g);
+		if (q->dh && crypto_dh_public(q->dh, pub) == 0)
+			pub_len = g->pub_len;
+	}
+	struct v1_exch *ex = q->spi_in && (!g || pub_len) ? v1_exch_new(sa, V1_EX_QUICK, id) : NULL;
+	if (!ex) {
+		if (q->spi_in)
+			ike_child_spi_remove(q->spi_in);
+		crypto_dh_free(q->dh);
+		free(q);
+		return -1;
+	}
+	ex->qm = q;
+	struct qm1_ours a = { q, pub, pub_len };
+	if (v1_send_new(sa, IKEV1_X_QUICK, ex, fill_qm1_ours, &a) < 0) {
+		ike_child_spi_remove(q->spi_in);
+		v1_exch_free(ex);
+		return -1;
+	}
+	v1_log(sa, 1, "rekeying IPsec SA 0x%08x/0x%08x (Quick Mode msgid %08x, new SPI 0x%08x)",
+	       old->spi_in, old->spi_out, id, q->spi_in);
+	return 0;
+}
+
+/* QM2 from the client in a Quick Mode we started: check, answer HASH(3),
+ * install. */
+static void quick_second(struct v1_ctx *c)
+{
+	struct ike_sa *sa = c->sa;
+	struct v1_sa *v = c->v;
+	struct v1_exch *ex = c->ex;
+	struct v1_qm *q = ex->qm;
+	const struct ikev1_msg *m = c->m;
+	uint8_t h[CRYPTO_MAX_HASH];
+	if (!IKEV1_PRESENT(m, IKEV1_PL_HASH) || m->order[0] != IKEV1_PL_HASH ||
+	    m->hash.len != v->k.prf_len ||
+	    v1_hash_msg(&v->k, false, ex->msg_id, q->ni, q->ni_len, m->after_hash.data,
+			m->after_hash.len, NULL, 0, h) < 0 ||
+	    CRYPTO_memcmp(h, m->hash.data, v->k.prf_len)) {
+		v->eng->st.rx_bad_hash++;
+		v1_log(sa, 1, "Quick Mode message 2 with a wrong HASH(2): dropped");
+		return;
+	}
+	ex->awaiting = false;
+	if (!IKEV1_PRESENT(m, IKEV1_PL_SA) || m->sa.n != 1 || m->sa.p[0].spi_size != 4 ||
+	    m->sa.p[0].protocol != IKEV1_PROTO_ESP || m->sa.p[0].n_transforms != 1 ||
+	    m->sa.t[m->sa.p[0].first].id != q->esp_id || !IKEV1_PRESENT(m, IKEV1_PL_NONCE) ||
+	    m->nonce.len < 8 || m->nonce.len > sizeof(q->nr_peer)) {
+		ike_child_spi_remove(q->spi_in);
+		q->spi_in = 0;
+		qm_finished(ex);
+		v1_log(sa, 1, "the client's answer to our rekey is unacceptable: the old SA stays "
+		       "until it expires");
+		return;
+	}
+	q->spi_out = be32(m->sa.p[0].spi);
+	memcpy(q->nr_peer, m->nonce.data, m->nonce.len);
+	q->nr_peer_len = m->nonce.len;
+	size_t len = sizeof(q->gqm);
+	if (q->dh && (!IKEV1_PRESENT(m, IKEV1_PL_KE) ||
+		      crypto_dh_shared(q->dh, m->ke.data, m->ke.len, q->gqm, &len) < 0)) {
+		ike_child_spi_remove(q->spi_in);
+		q->spi_in = 0;
+		qm_finished(ex);
+		v1_log(sa, 1, "rekey: the client's PFS KE is unusable");
+		return;
+	}
+	q->gqm_len = q->dh ? len : 0;
+	/* HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b) */
+	struct v1_out o;
+	v1_out_begin(&o, sa, IKEV1_X_QUICK, ex->msg_id, IKEV1_FLAG_ENC, true);
+	int rc = o.b.oom ? -1 : v1_hash_msg(&v->k, true, ex->msg_id, q->ni, q->ni_len, q->nr_peer,
+					     q->nr_peer_len, NULL, 0, o.b.data + o.hash_off);
+	if (rc == 0)
+		rc = v1_out_seal(&o, sa, ex->iv);
+	if (rc == 0) {
+		buf_reset(&ex->last_tx);
+		buf_put(&ex->last_tx, o.b.data, o.b.len);
+		rc = v1_send_raw(sa, o.b.data, o.b.len);
+	}
+	v1_out_free(&o);
+	struct child_sa *k;
+	if (rc < 0 || key_install(sa, q, q->ni, q->ni_len, q->nr_peer, q->nr_peer_len, &k) < 0) {
+		qm_fail(sa, ex, "the rekeyed IPsec SA could not be keyed or installed");
+		return;
+	}
+	log_child(sa, k, ex->msg_id);
+	qm_finished(ex);
 	v1_sa_schedule(sa);
 }
 
 void v1_quick(struct v1_ctx *c)
 {
-	if (c->ex->qm && c->ex->qm->spi_in)
+	const struct v1_qm *q = c->ex->qm;
+	if (q && !q->done && q->ours)
+		quick_second(c);
+	else if (q && !q->done && q->spi_in)
 		quick_third(c);
-	else if (!c->ex->qm)
+	else if (!q)
 		quick_first(c);
 	else
 		v1_log(c->sa, 3, "Quick Mode message for a finished exchange (a late copy): ignored");

@@ -197,6 +197,7 @@ struct v1_exch *v1_exch_find(struct ike_sa *sa, uint32_t msg_id)
 void v1_exch_free(struct v1_exch *ex)
 {
 	if (ex->qm) {
+		crypto_dh_free(ex->qm->dh);
 		mem_wipe(ex->qm, sizeof(*ex->qm));
 		free(ex->qm);
 	}
@@ -393,6 +394,42 @@ static uint64_t child_expiry_ms(const struct child_sa *c, uint64_t now_ms)
 	return end <= now ? now_ms : now_ms + (uint64_t)(end - now) * 1000u;
 }
 
+#define V1_REKEY_PERCENT 90u          /* we rekey an IPsec SA at 90 % of its lifetime */
+#define V1_SUPERSEDED_MS 10000u       /* an SA we rekeyed stays this long for late packets */
+
+static uint64_t ms_at(time_t when, uint64_t now_ms)
+{
+	time_t now = time(NULL);
+	return when <= now ? now_ms : now_ms + (uint64_t)(when - now) * 1000u;
+}
+
+/* The youngest IPsec SA: the one carrying the traffic. */
+static const struct child_sa *newest_child(const struct ike_sa *sa)
+{
+	const struct child_sa *n = NULL;
+	for (const struct child_sa *c = sa->children; c; c = c->next)
+		if (!n || c->created >= n->created)
+			n = c;
+	return n;
+}
+
+static uint64_t rekey_due(const struct child_sa *c, uint64_t now_ms)
+{
+	if (!c || c->rekeyed || !c->lifetime_sec)
+		return UINT64_MAX;
+	return ms_at(c->created + (time_t)(c->lifetime_sec * (uint64_t)V1_REKEY_PERCENT / 100u),
+		     now_ms);
+}
+
+/* When an SA we replaced may go (it was rekeyed and a newer one is up). */
+static uint64_t superseded_due(const struct ike_sa *sa, const struct child_sa *c, uint64_t now_ms)
+{
+	const struct child_sa *n = newest_child(sa);
+	if (!c->rekeyed || !n || n == c)
+		return UINT64_MAX;
+	return ms_at(n->created, now_ms) + V1_SUPERSEDED_MS;
+}
+
 static uint64_t dpd_due(const struct ike_sa *sa)
 {
 	const struct v1_sa *v = v1_of(sa);
@@ -415,8 +452,11 @@ static uint64_t next_due(const struct ike_sa *sa, uint64_t now)
 			MIN_DUE(v->ex[i].next_ms);
 	MIN_DUE(dpd_due(sa));
 	if (v->phase == V1_READY) {
-		for (const struct child_sa *c = sa->children; c; c = c->next)
+		for (const struct child_sa *c = sa->children; c; c = c->next) {
 			MIN_DUE(child_expiry_ms(c, now));
+			MIN_DUE(superseded_due(sa, c, now));
+		}
+		MIN_DUE(rekey_due(newest_child(sa), now));
 		if (sa->lifetime_sec)
 			MIN_DUE(sa->created_ms + (uint64_t)sa->lifetime_sec * 1000u);
 	}
@@ -490,11 +530,18 @@ static bool retransmit(struct ike_sa *sa, struct v1_exch *ex, uint64_t now)
 
 static void expire_children(struct ike_sa *sa, uint64_t now)
 {
+	struct child_sa *n = (struct child_sa *)newest_child(sa);
+	if (n && now >= rekey_due(n, now)) {
+		n->rekeyed = true;       /* once: a failed rekey leaves it to expire */
+		if (v1_quick_rekey(sa, n) < 0)
+			v1_log(sa, 1, "could not start the rekey of IPsec SA 0x%08x", n->spi_in);
+	}
 	for (struct child_sa *c = sa->children; c; c = c->next) {
-		if (child_expiry_ms(c, now) > now)
+		bool old = now >= superseded_due(sa, c, now);
+		if (!old && child_expiry_ms(c, now) > now)
 			continue;
-		v1_log(sa, 1, "IPsec SA 0x%08x/0x%08x lifetime expired: deleting", c->spi_in,
-		       c->spi_out);
+		v1_log(sa, 1, "IPsec SA 0x%08x/0x%08x %s: deleting", c->spi_in, c->spi_out,
+		       old ? "was replaced by a rekey" : "lifetime expired");
 		v1_send_delete_esp(sa, c->spi_in);
 		v1_child_unlink(sa, c);
 		ike_child_free(c);

@@ -72,6 +72,14 @@ struct v1_qm {
 	uint32_t life_sec, life_kb;
 	const struct conf_dynmap_entry *dynmap;
 	struct ike_ts local_ts, remote_ts;
+	/* a Quick Mode we started (rekey of the IPsec SA with inbound SPI
+	 * rekey_of): our DH key waits for the client's KE */
+	bool ours;
+	uint32_t rekey_of;
+	struct crypto_dh *dh;
+	uint8_t nr_peer[256];            /* the client's nonce in a Quick Mode we started */
+	size_t nr_peer_len;
+	bool done;
 };
 
 /* One exchange with its own message ID. */
@@ -188,6 +196,9 @@ int v1_modecfg_push(struct ike_sa *sa);
 void v1_quick(struct v1_ctx *c);
 void v1_informational(struct v1_ctx *c);
 int v1_send_dpd(struct ike_sa *sa);
+/* Rekey an IPsec SA from our side (vpnc never does: it relies on the
+ * gateway).  Returns 0 when Quick Mode message 1 went out. */
+int v1_quick_rekey(struct ike_sa *sa, struct child_sa *old);
 /* DELETE for the ISAKMP SA (best effort) and for CHILD SAs. */
 void v1_send_delete_isakmp(struct ike_sa *sa);
 void v1_send_delete_esp(struct ike_sa *sa, uint32_t spi_in);

@@ -21,6 +21,7 @@
 #include "ike/core/keys.h"
 #include "ike/core/sa.h"
 #include "ike/v1/ikev1.h"
+#include "ike/v1/v1.h"
 #include "wire/ikev1.h"
 
 static const char config[] =
@@ -383,6 +384,36 @@ static void dpd_is_answered_both_ways(void)
 	client_free(&c);
 }
 
+static void gateway_rekey_is_answered_and_keyed_alike_on_both_ends(void)
+{
+	struct client c;
+	client_start(&c, "VPNC", "group-secret", "alice", "alice-pass", 2);
+	T_CHECK(c.up);
+	struct ike_sa *sa = gw_sa();
+	T_CHECK(sa && sa->children);
+	if (!sa || !sa->children)
+		return;
+	uint32_t old_in = sa->children->spi_in;
+	T_CHECK(v1_quick_rekey(sa, sa->children) == 0);
+	pump(&c);
+	T_EQ_INT(c.children, 2);                 /* the client installed the new SA too */
+	const struct child_sa *n = sa->children->next;
+	T_CHECK(n != NULL);
+	if (n) {
+		const struct ike_child_keys *keys = n->priv;
+		T_CHECK(n->spi_in != old_in);
+		T_EQ_INT(n->spi_in, c.spi_out);
+		T_EQ_INT(n->spi_out, c.spi_in);
+		T_EQ_INT(n->pfs_group, 2);               /* PFS kept on the rekey */
+		T_CHECK(keys && memcmp(keys->encr_i, c.encr_out, c.encr_len) == 0);
+		T_CHECK(keys && memcmp(keys->encr_r, c.encr_in, c.encr_len) == 0);
+	}
+	ini1_close(c.s);
+	pump(&c);
+	T_EQ_INT(gw_sa_count(), 0);
+	client_free(&c);
+}
+
 static void two_clients_get_distinct_addresses_and_the_pool_runs_out(void)
 {
 	struct client a, b, x;
@@ -418,6 +449,7 @@ int main(void)
 	T_RUN(wrong_password_is_asked_again_then_refused);
 	T_RUN(retransmitted_requests_get_the_same_answers);
 	T_RUN(dpd_is_answered_both_ways);
+	T_RUN(gateway_rekey_is_answered_and_keyed_alike_on_both_ends);
 	T_RUN(two_clients_get_distinct_addresses_and_the_pool_runs_out);
 	responder_stop();
 	T_DONE();
