@@ -24,12 +24,18 @@ void cli_usage(FILE *f)
 {
 	fputs("usage: ravpn-connect [--ikev2|--ikev1] --gateway HOST[:PORT] --group NAME\n"
 	      "         [--user USER] [--auth psk|eap-mschapv2|eap-md5|eap-gtc]\n"
+	      "         IKEv1 (Cisco VPN Client): --ikev1 --group NAME --user USER\n"
+	      "         [--group-password-fd N] [--pfs GROUP]\n"
 	      "         [--ca FILE | --pin-cert FILE | --insecure] [--script PATH]\n"
 	      "         [--tun NAME | --no-tun] [--local-port N] [--password-fd N]\n"
 	      "         [--dpd SECONDS] [--dh GROUP] [--debug N]\n"
 	      "         [--profile FILE.pcf|FILE.xml [--host NAME]] [--once] [--ping HOST]\n"
 	      "Passwords: --password-fd N, RAVPN_PASSWORD (user) / RAVPN_GROUP_PASSWORD (PSK),\n"
-	      "or a prompt on the terminal; never on the command line.\n"
+	      "or a prompt on the terminal; never on the command line.  IKEv1 needs both:\n"
+	      "the group password (--group-password-fd N, RAVPN_GROUP_PASSWORD, the .pcf,\n"
+	      "a prompt) and the XAUTH password (--password-fd N, RAVPN_PASSWORD, a prompt);\n"
+	      "one descriptor for both: the group password is its first line.\n"
+	      "A .pcf profile selects IKEv1 unless --ikev2 is given.\n"
 	      "Exit: 0 ok, 1 failure, 2 usage, 3 authentication, 4 no proposal, 5 timeout,\n"
 	      "      6 certificate, 7 no address, 8 closed by the gateway\n",
 	      f);
@@ -77,7 +83,7 @@ static int gateway(struct cli_opts *o, char *arg)
 }
 
 enum { O_IKEV1 = 256, O_IKEV2, O_CA, O_PIN, O_INSECURE, O_NO_TUN, O_PWFD, O_ONCE, O_PING,
-       O_LPORT, O_DPD, O_DH, O_HOST, O_SCRIPT, O_TUN, O_PROFILE };
+       O_LPORT, O_DPD, O_DH, O_HOST, O_SCRIPT, O_TUN, O_PROFILE, O_GPWFD, O_PFS };
 
 static const struct option longopts[] = {
 	{ "ikev1", no_argument, NULL, O_IKEV1 },       { "ikev2", no_argument, NULL, O_IKEV2 },
@@ -91,6 +97,8 @@ static const struct option longopts[] = {
 	{ "host", required_argument, NULL, O_HOST },   { "once", no_argument, NULL, O_ONCE },
 	{ "ping", required_argument, NULL, O_PING },   { "local-port", required_argument, NULL, O_LPORT },
 	{ "dpd", required_argument, NULL, O_DPD },     { "dh", required_argument, NULL, O_DH },
+	{ "group-password-fd", required_argument, NULL, O_GPWFD },
+	{ "pfs", required_argument, NULL, O_PFS },
 	{ "help", no_argument, NULL, 'h' },            { NULL, 0, NULL, 0 },
 };
 
@@ -98,8 +106,8 @@ static int one(struct cli_opts *o, int c, char *arg, char *err, size_t err_len)
 {
 	unsigned long v;
 	switch (c) {
-	case O_IKEV1: o->version = 1; break;
-	case O_IKEV2: o->version = 2; break;
+	case O_IKEV1: o->version = 1; o->version_set = true; break;
+	case O_IKEV2: o->version = 2; o->version_set = true; break;
 	case 'g': if (gateway(o, arg) < 0) goto bad; break;
 	case 'G': o->group = arg; break;
 	case 'u': o->user = arg; break;
@@ -119,6 +127,8 @@ static int one(struct cli_opts *o, int c, char *arg, char *err, size_t err_len)
 	case O_LPORT: if (num(arg, 65535, &v) < 0 || !v) goto bad; o->local_port = (uint16_t)v; break;
 	case O_DPD: if (num(arg, 86400, &v) < 0 || !v) goto bad; o->dpd = (unsigned)v; break;
 	case O_DH: if (num(arg, 65535, &v) < 0) goto bad; o->dh = (uint16_t)v; break;
+	case O_GPWFD: if (num(arg, 1 << 20, &v) < 0) goto bad; o->group_password_fd = (int)v; break;
+	case O_PFS: if (num(arg, 65535, &v) < 0 || !v) goto bad; o->pfs = (uint16_t)v; break;
 	case 'h': o->help = true; break;
 	default: snprintf(err, err_len, "unknown option"); return -1;
 	}
@@ -128,6 +138,24 @@ bad:
 	return -1;
 }
 
+/* IKEv1 is the Cisco VPN Client's way: group key, then XAUTH; no EAP
+ * methods to choose.  With a profile (which may be a .pcf naming the group
+ * and user, or an XML profile for IKEv2) main() checks again once it is read. */
+static int check_ikev1(struct cli_opts *o, char *err, size_t err_len)
+{
+	if (o->auth_set && o->version == 1) {
+		snprintf(err, err_len, "--auth is an IKEv2 option (IKEv1 uses the group key and XAUTH)");
+		return -1;
+	}
+	if (o->version == 1 && !o->profile && (!o->group || !o->user)) {
+		snprintf(err, err_len, "IKEv1 needs --group and --user (XAUTH)");
+		return -1;
+	}
+	if (!o->auth_set)
+		o->auth = o->user ? INI2_EAP_MSCHAPV2 : INI2_PSK;
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct cli_opts *o, char *err, size_t err_len)
 {
 	memset(o, 0, sizeof(*o));
@@ -135,6 +163,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, char *err, size_t err_l
 	o->port = 500;
 	o->tun = "rvc0";
 	o->password_fd = -1;
+	o->group_password_fd = -1;
 	o->local_port = 4500;
 	err[0] = 0;
 	optind = 0;                         /* reset: callable more than once (tests) */
@@ -156,6 +185,12 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, char *err, size_t err_l
 	}
 	if ((o->ca != NULL) + (o->pin_cert != NULL) + o->insecure > 1) {
 		snprintf(err, err_len, "--ca, --pin-cert and --insecure exclude each other");
+		return -1;
+	}
+	if (o->version == 1 || (o->profile && !o->version_set))
+		return check_ikev1(o, err, err_len);
+	if (o->pfs || o->group_password_fd >= 0) {
+		snprintf(err, err_len, "--pfs and --group-password-fd are IKEv1 options (--ikev1)");
 		return -1;
 	}
 	if (!o->auth_set)

@@ -25,6 +25,7 @@ enum cli_exit cli_exit_for(enum ini2_result r);
 
 struct cli_opts {
 	int version;             /* 1 or 2 */
+	bool version_set;        /* --ikev1/--ikev2 given: a profile does not change it */
 	const char *gateway;     /* host name or address */
 	uint16_t port;           /* 500 */
 	const char *group, *user;
@@ -43,6 +44,9 @@ struct cli_opts {
 	uint16_t local_port;     /* UDP port for IKE on 4500 and ESP (4500) */
 	unsigned dpd;            /* seconds, 0 = default */
 	uint16_t dh;             /* first KE group, 0 = default */
+	/* IKEv1 only */
+	int group_password_fd;   /* -1 = none; may equal password_fd (group line first) */
+	uint16_t pfs;            /* Quick Mode PFS group, 0 = as the gateway says */
 	bool help;
 };
 

@@ -1,11 +1,15 @@
-/* ravpn-connect: the ravpn client (IKEv2 dialect; IKEv1 joins later).
+/* ravpn-connect: the ravpn client, IKEv2 (AnyConnect dialect) or IKEv1
+ * (Cisco VPN Client dialect: group key, XAUTH, Mode Config).
  *
  *   ravpn-connect --gateway 10.0.0.1 --group ASA-IKEV2 --user Anu \
  *                 --auth eap-mschapv2 --pin-cert gw.pem
+ *   ravpn-connect --ikev1 --gateway 10.0.0.1 --group RA-IKEV1 --user vpnuser1
+ *   ravpn-connect --profile site.pcf           (a .pcf means IKEv1)
  *
  * Wiring only: the command line and passwords (cli.c, secret.c), the IKE
  * socket towards port 500 for IKE_SA_INIT and the data plane's NAT-T socket
- * for the rest (tunnel.c), the engine (ini2.c), the hook (hook.c), signals.
+ * for the rest (tunnel.c), the engine (ini2.c or ini1.c: both take the same
+ * hooks), the hook (hook.c), signals.
  * Up until SIGINT/SIGTERM; then DELETE, the disconnect hook, exit 0. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,6 +29,7 @@
 #include "base/mem.h"
 #include "client/cli.h"
 #include "client/hook.h"
+#include "client/ini1.h"
 #include "client/ini2.h"
 #include "client/profile.h"
 #include "client/secret.h"
@@ -36,10 +41,12 @@ struct client {
 	struct loop *loop;
 	struct tunnel *tun;
 	struct ini2 *ike;
+	struct ini1 *ike1;                 /* --ikev1 (or a .pcf): instead of ike */
 	int fd500, fd_natt, sfd;
 	struct sockaddr_in gw, gw_natt;
 	char gw_str[INET_ADDRSTRLEN];
-	char secret[256];
+	char secret[256];                  /* IKEv1: the XAUTH password */
+	char group_secret[256];            /* IKEv1: the group password */
 	struct crypto_cert *ca, *pin;
 	struct client_profile prof;
 	bool connected, down;
@@ -47,6 +54,25 @@ struct client {
 	uint64_t t_start;
 	uint32_t spi_in;
 };
+
+/* ---- the engine: IKEv2 or IKEv1 ---------------------------------------------------- */
+
+static void engine_input(struct client *c, const uint8_t *data, size_t len)
+{
+	if (c->ike1)
+		ini1_input(c->ike1, data, len);
+	else
+		ini2_input(c->ike, data, len);
+}
+
+/* DELETE and go down (on_down runs). */
+static void engine_close(struct client *c)
+{
+	if (c->ike1)
+		ini1_close(c->ike1);
+	else
+		ini2_close(c->ike);
+}
 
 /* ---- transport ---------------------------------------------------------------- */
 
@@ -79,9 +105,9 @@ static void on_readable(int fd, uint32_t events, void *arg)
 		if (from.sin_addr.s_addr != c->gw.sin_addr.s_addr)
 			continue;
 		if (fd == c->fd500) {
-			ini2_input(c->ike, pkt, (size_t)n);
+			engine_input(c, pkt, (size_t)n);
 		} else if (n > 4 && memcmp(pkt, "\0\0\0\0", 4) == 0) {
-			ini2_input(c->ike, pkt + 4, (size_t)n - 4);
+			engine_input(c, pkt + 4, (size_t)n - 4);
 		}
 		if (c->down)
 			return;
@@ -119,6 +145,14 @@ static int on_child_up(void *arg, const struct ini2_child *ch)
 	c->spi_in = ch->spi_in;
 	if (!c->tun)
 		return 0;
+	if (c->ike1 && !ini1_natt(c->ike1)) {
+		/* Without NAT-T the gateway would send raw ESP (protocol 50),
+		 * which a user-space data plane cannot receive without a raw
+		 * socket. */
+		log_msg(SEV_ERR, "client: the gateway does not speak NAT-T; only ESP in UDP "
+			"is supported");
+		return -1;
+	}
 	int rc = tunnel_child_up(c->tun, ch, &c->gw_natt);
 	if (rc < 0)
 		log_msg(SEV_ERR, "client: cannot install the CHILD SA: %s", strerror(-rc));
@@ -135,9 +169,10 @@ static void on_child_down(void *arg, uint32_t spi_in)
 static int run_hook(struct client *c, const char *reason, const struct ini2_lease *l)
 {
 	struct hook_env e;
+	const char *banner = c->ike1 && l ? ini1_extra(c->ike1)->banner : NULL;
 	if (!c->o.script)
 		return 0;
-	if (hook_env_build(&e, reason, c->gw_str, c->tun ? tunnel_name(c->tun) : "", l, NULL) < 0)
+	if (hook_env_build(&e, reason, c->gw_str, c->tun ? tunnel_name(c->tun) : "", l, banner) < 0)
 		return -1;
 	int rc = hook_run(c->o.script, &e);
 	hook_env_free(&e);
@@ -180,11 +215,32 @@ static void print_connected(struct client *c, const struct ini2_lease *l)
 		struct in_addr y = { htonl(l->dns[i]) };
 		printf("%s%s", i ? " " : " ", inet_ntop(AF_INET, &y, d, sizeof(d)));
 	}
-	ini2_suite(c->ike, suite, sizeof(suite));
+	if (c->ike1)
+		ini1_suite(c->ike1, suite, sizeof(suite));
+	else
+		ini2_suite(c->ike, suite, sizeof(suite));
 	printf(", gateway %s, %s tunnel, %s, in %llu ms\n", c->gw_str,
 	       l->full_tunnel || !l->n_split ? "full" : "split", suite,
 	       (unsigned long long)(loop_now_ms() - c->t_start));
 	fflush(stdout);
+}
+
+/* The login banner (IKEv1 Mode Config) as the Cisco client shows it before
+ * anything else.  It comes from the gateway: control characters (a
+ * terminal's escape sequences) are shown as '?'. */
+static void print_banner(const char *b)
+{
+	if (!b || !b[0])
+		return;
+	fputs("banner: ", stdout);
+	for (const char *p = b; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch == '\n' && p[1])
+			fputs("\nbanner: ", stdout);
+		else if (ch != '\n' && ch != '\r')
+			putchar(ch < 0x20 || ch == 0x7f ? '?' : ch);
+	}
+	putchar('\n');
 }
 
 static void on_up(void *arg, const struct ini2_lease *l)
@@ -194,6 +250,8 @@ static void on_up(void *arg, const struct ini2_lease *l)
 	if (c->tun && tunnel_configure(c->tun, l, c->o.script == NULL) < 0)
 		log_msg(SEV_WARNING, "client: cannot set the address/routes on %s", tunnel_name(c->tun));
 	run_hook(c, "connect", l);
+	if (c->ike1)
+		print_banner(ini1_extra(c->ike1)->banner);
 	print_connected(c, l);
 	if (c->o.ping) {
 		int rc = run_ping(c->o.ping);
@@ -203,7 +261,7 @@ static void on_up(void *arg, const struct ini2_lease *l)
 			c->result = INI2_ERR_PROTOCOL;
 	}
 	if (c->o.once)
-		ini2_close(c->ike);
+		engine_close(c);
 }
 
 static void on_down(void *arg, enum ini2_result r, const char *why)
@@ -225,10 +283,10 @@ static void on_signal(int fd, uint32_t events, void *arg)
 	if (read(fd, &si, sizeof(si)) != sizeof(si))
 		return;
 	log_msg(SEV_NOTICE, "client: signal %u, disconnecting", si.ssi_signo);
-	if (c->down || !c->ike)
+	if (c->down || (!c->ike && !c->ike1))
 		loop_stop(c->loop);
 	else
-		ini2_close(c->ike);
+		engine_close(c);
 }
 
 /* ---- set-up ----------------------------------------------------------------------- */
@@ -245,6 +303,32 @@ static int resolve(struct client *c)
 	c->gw_natt.sin_port = htons(4500);
 	inet_ntop(AF_INET, &c->gw.sin_addr, c->gw_str, sizeof(c->gw_str));
 	return 0;
+}
+
+/* IKEv1 (a .pcf, or --ikev1 with any profile): the group password and a
+ * saved XAUTH password of the profile's own user. */
+static int apply_profile_v1(struct client *c)
+{
+	if (c->prof.protocol == PROTO_IKEV1 && c->prof.auth_type != PCF_AUTH_GROUP) {
+		fprintf(stderr, "ravpn-connect: %s: AuthType %u (certificate or hybrid) is not "
+			"supported, only group authentication (1)\n", c->o.profile, c->prof.auth_type);
+		return -1;
+	}
+	if (c->prof.tcp_tunnel)
+		fprintf(stderr, "ravpn-connect: %s: IPsec over TCP is not supported, using NAT-T "
+			"(UDP 4500)\n", c->o.profile);
+	if (c->prof.group_secret_set)
+		snprintf(c->group_secret, sizeof(c->group_secret), "%s", c->prof.group_secret);
+	if (c->prof.user_secret_set && c->o.user == c->prof.user)
+		snprintf(c->secret, sizeof(c->secret), "%s", c->prof.user_secret);
+	if (!c->o.dh && c->prof.dh_group <= 65535)
+		c->o.dh = (uint16_t)c->prof.dh_group;
+	if (!c->o.group || !c->o.user) {
+		fprintf(stderr, "ravpn-connect: %s names no group or user: --group, --user\n",
+			c->o.profile);
+		return -1;
+	}
+	return c->o.gateway ? 0 : -1;
 }
 
 /* A profile fills what the command line left open. */
@@ -265,6 +349,14 @@ static int apply_profile(struct client *c)
 		c->o.user = c->prof.user;
 	if (!c->o.user && c->prof.ike_identity[0])
 		c->o.user = c->prof.ike_identity;
+	if (c->prof.protocol == PROTO_IKEV1 && !c->o.version_set)
+		c->o.version = 1;                   /* a .pcf is a Cisco VPN Client profile */
+	if (c->o.version == 1)
+		return apply_profile_v1(c);
+	if (c->o.pfs || c->o.group_password_fd >= 0) {
+		fprintf(stderr, "ravpn-connect: --pfs and --group-password-fd are IKEv1 options\n");
+		return -1;
+	}
 	if (!c->o.auth_set && c->prof.eap_method[0] &&
 	    cli_parse_auth(c->prof.eap_method, &c->o.auth) == 0)
 		c->o.auth_set = true;
@@ -275,6 +367,8 @@ static int apply_profile(struct client *c)
 
 static int load_trust(struct client *c)
 {
+	if (c->o.version == 1)
+		return 0;                           /* IKEv1 group key: no certificates */
 	if (c->o.ca && !(c->ca = crypto_cert_load_pem(c->o.ca))) {
 		fprintf(stderr, "ravpn-connect: cannot read the CA certificate %s\n", c->o.ca);
 		return -1;
@@ -290,8 +384,25 @@ static int load_trust(struct client *c)
 	return 0;
 }
 
+/* IKEv1 needs two: the group password and the XAUTH password; a descriptor
+ * beats the profile, the profile beats the environment and the prompt.  The
+ * group password first, so one descriptor can carry both lines. */
+static int get_secrets_v1(struct client *c)
+{
+	if ((!c->group_secret[0] || c->o.group_password_fd >= 0) &&
+	    secret_get(c->o.group_password_fd, "RAVPN_GROUP_PASSWORD", "Group password: ",
+		       c->group_secret, sizeof(c->group_secret)) < 0)
+		return -1;
+	if (c->secret[0] && c->o.password_fd < 0)
+		return 0;
+	return secret_get(c->o.password_fd, "RAVPN_PASSWORD", "Password: ", c->secret,
+			  sizeof(c->secret));
+}
+
 static int get_secret(struct client *c)
 {
+	if (c->o.version == 1)
+		return get_secrets_v1(c);
 	bool psk = c->o.auth == INI2_PSK;
 	if (psk && c->secret[0] && c->o.password_fd < 0)
 		return 0;                           /* from the profile */
@@ -312,6 +423,25 @@ static int setup_signals(struct client *c)
 	return c->sfd < 0 ? -1 : loop_add_fd(c->loop, c->sfd, EPOLLIN, on_signal, c);
 }
 
+static int start_ikev1(struct client *c, const struct ini2_hooks *h)
+{
+	struct ini1_config cfg = {
+		.gw = c->gw, .group = c->o.group, .group_secret = c->group_secret,
+		.user = c->o.user, .password = c->secret, .dh_group = c->o.dh,
+		.pfs_group = c->o.pfs, .dpd_sec = c->o.dpd,
+	};
+	if ((c->o.dh && !crypto_dh_group(c->o.dh)) || (c->o.pfs && !crypto_dh_group(c->o.pfs))) {
+		fprintf(stderr, "ravpn-connect: unknown DH group %u\n",
+			c->o.dh && !crypto_dh_group(c->o.dh) ? c->o.dh : c->o.pfs);
+		return -1;
+	}
+	c->ike1 = ini1_new(c->loop, &cfg, h);
+	c->t_start = loop_now_ms();
+	if (c->o.script && run_hook(c, "pre-init", NULL) != 0)
+		return -1;
+	return c->ike1 && ini1_start(c->ike1) == 0 ? 0 : -1;
+}
+
 static int start(struct client *c)
 {
 	if (!c->o.no_tun) {
@@ -330,12 +460,14 @@ static int start(struct client *c)
 	}
 	if (open_ike_socket(c) < 0)
 		return -1;
+	struct ini2_hooks h = { on_send, on_spi, on_child_up, on_child_down, on_up, on_down, c };
+	if (c->o.version == 1)
+		return start_ikev1(c, &h);
 	struct ini2_config cfg = {
 		.gw = c->gw, .group = c->o.group, .user = c->o.user, .auth = c->o.auth,
 		.secret = c->secret, .ca = c->ca, .pin = c->pin, .insecure = c->o.insecure,
 		.dh_group = c->o.dh, .dpd_sec = c->o.dpd,
 	};
-	struct ini2_hooks h = { on_send, on_spi, on_child_up, on_child_down, on_up, on_down, c };
 	c->ike = ini2_new(c->loop, &cfg, &h);
 	c->t_start = loop_now_ms();
 	if (c->o.script && run_hook(c, "pre-init", NULL) != 0)
@@ -348,6 +480,7 @@ static void cleanup(struct client *c)
 	if (c->connected && c->o.script)
 		run_hook(c, "disconnect", NULL);
 	ini2_free(c->ike);
+	ini1_free(c->ike1);
 	if (c->fd500 >= 0)
 		close(c->fd500);
 	if (!c->tun && c->fd_natt >= 0)
@@ -360,6 +493,7 @@ static void cleanup(struct client *c)
 	crypto_cert_free(c->pin);
 	profile_wipe(&c->prof);
 	mem_wipe(c->secret, sizeof(c->secret));
+	mem_wipe(c->group_secret, sizeof(c->group_secret));
 }
 
 int main(int argc, char **argv)
@@ -377,19 +511,17 @@ int main(int argc, char **argv)
 		cli_usage(stdout);
 		return EXIT_OK;
 	}
-	if (c->o.version != 2) {
-		fprintf(stderr, "ravpn-connect: the IKEv1 dialect is not built yet\n");
-		return EXIT_USAGE;
-	}
-	if (c->o.debug)
+	if (c->o.debug) {
 		log_set_debug(LOG_IKEV2, c->o.debug);
+		log_set_debug(LOG_IKEV1, c->o.debug);
+	}
 	if (crypto_init() < 0 || apply_profile(c) < 0 || resolve(c) < 0) {
 		fprintf(stderr, "ravpn-connect: cannot start (crypto, profile or gateway address)\n");
 		cleanup(c);
 		return EXIT_USAGE;
 	}
 	if (load_trust(c) < 0 || get_secret(c) < 0) {
-		if (!c->secret[0])
+		if (!c->secret[0] || (c->o.version == 1 && !c->group_secret[0]))
 			fprintf(stderr, "ravpn-connect: no password (--password-fd, RAVPN_PASSWORD / "
 					"RAVPN_GROUP_PASSWORD, or a terminal)\n");
 		cleanup(c);
