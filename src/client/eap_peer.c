@@ -111,7 +111,8 @@ static enum eap_peer_step ms_success(struct eap_peer *p, uint8_t id, const uint8
 				     struct buf *out)
 {
 	char want[43];
-	if (n < 3 + 42 || d[0] == 0)
+	/* d[0] is the MS-CHAPv2-ID: any value, 0 included (the gateway picks it) */
+	if (n < 3 + 42)
 		return fail(p, "malformed MSCHAPv2 Success");
 	if (mschapv2_authenticator_response(p->nt_hash, p->nt_resp, p->peer_ch, p->auth_ch, p->user,
 					    want) < 0 ||

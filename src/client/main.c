@@ -30,6 +30,7 @@
 #include "client/cli.h"
 #include "client/hook.h"
 #include "client/ini1.h"
+#include "client/load.h"
 #include "client/ini2.h"
 #include "client/profile.h"
 #include "client/secret.h"
@@ -475,6 +476,20 @@ static int start(struct client *c)
 	return c->ike && ini2_start(c->ike) == 0 ? 0 : -1;
 }
 
+static int run_load(struct client *c, const struct load_opts *lo)
+{
+	if (c->o.version != 2) {
+		fprintf(stderr, "ravpn-connect: --load is IKEv2 only for now\n");
+		return EXIT_USAGE;
+	}
+	struct ini2_config cfg = {
+		.gw = c->gw, .group = c->o.group, .auth = c->o.auth, .secret = c->secret,
+		.ca = c->ca, .pin = c->pin, .insecure = c->o.insecure, .dh_group = c->o.dh,
+		.dpd_sec = c->o.dpd,
+	};
+	return load_run(lo, &cfg, c->o.user);
+}
+
 static void cleanup(struct client *c)
 {
 	if (c->connected && c->o.script)
@@ -502,13 +517,16 @@ int main(int argc, char **argv)
 	struct client *c = &cl;
 	char err[256];
 	c->fd500 = c->fd_natt = c->sfd = -1;
-	if (cli_parse(argc, argv, &c->o, err, sizeof(err)) < 0) {
+	struct load_opts lo;
+	if (load_opts_parse(&argc, argv, &lo, err, sizeof(err)) < 0 ||
+	    cli_parse(argc, argv, &c->o, err, sizeof(err)) < 0) {
 		fprintf(stderr, "ravpn-connect: %s\n", err);
 		cli_usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (c->o.help) {
 		cli_usage(stdout);
+		load_usage(stdout);
 		return EXIT_OK;
 	}
 	if (c->o.debug) {
@@ -526,6 +544,11 @@ int main(int argc, char **argv)
 					"RAVPN_GROUP_PASSWORD, or a terminal)\n");
 		cleanup(c);
 		return EXIT_USAGE;
+	}
+	if (lo.n) {                                 /* --load: many clients, see load.c */
+		int rc = run_load(c, &lo);
+		cleanup(c);
+		return rc;
 	}
 	c->loop = loop_new();
 	int code = EXIT_FAIL;
