@@ -26,8 +26,8 @@ static void on_expiry(void *arg, uint64_t serial, uint32_t spi_in, bool hard)
 	if (!k)
 		return;
 	if (!hard) {
-		v1_log(sa, 2, "IPsec SA 0x%08x/0x%08x reached its soft lifetime: waiting for the "
-		       "client's rekey", k->spi_in, k->spi_out);
+		v1_log(sa, 2, "IPsec SA 0x%08x/0x%08x reached its soft lifetime in the data plane "
+		       "(our Quick Mode rekey runs at %u %% of the time lifetime)", k->spi_in, k->spi_out, 90u);
 		return;
 	}
 	v1_log(sa, 1, "IPsec SA 0x%08x/0x%08x expired in the data plane: deleting", k->spi_in,
