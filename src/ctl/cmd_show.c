@@ -162,8 +162,17 @@ int cmd_show_uauth(struct ctl_cmd *c)
 {
 	struct ctl_sa_list l;
 	const struct ike_sa **a;
-	/* The daemon keeps no uauth history yet: "Most Seen" prints "-". */
+	/* "Most Seen" comes from the daemon's IKEv1 counters ("-" without them). */
 	struct show_uauth_opts o = { NULL, 0, false };
+	struct ctl_session_totals st = { 0 };
+	struct ctl_uauth_totals ut = { 0 };
+	if (c->env->session_totals) {
+		c->env->session_totals(c->env->arg, &st);
+		ut.users_most_seen = st.uauth_users_peak;
+		ut.in_progress_most_seen = st.uauth_in_progress_peak;
+		if (st.have_uauth)
+			o.t = &ut;
+	}
 	const struct conf *conf = env_conf(c);
 	if (collect_sas(c, &l, &a, 150) < 0)
 		return -1;

@@ -24,6 +24,8 @@ struct trustpoint_store;
 struct ctl_session_totals {
 	uint64_t ikev2_cumulative, ikev2_peak;
 	uint64_t ikev1_cumulative, ikev1_peak;
+	uint64_t uauth_users_peak, uauth_in_progress_peak;   /* show uauth "Most Seen" */
+	bool have_uauth;
 };
 
 /* What the daemon lends the command handlers (read-only views). */

@@ -74,6 +74,15 @@ static void env_totals(void *arg, struct ctl_session_totals *out)
 	memset(out, 0, sizeof(*out));
 	out->ikev2_cumulative = st.sa_established;
 	out->ikev2_peak = st.sessions_peak;
+	if (d->v1) {
+		struct ikev1_stats s1;
+		ikev1_get_stats(d->v1, &s1);
+		out->ikev1_cumulative = s1.sessions_total;
+		out->ikev1_peak = s1.sessions_peak;
+		out->uauth_users_peak = s1.sessions_peak;
+		out->uauth_in_progress_peak = s1.xauth_in_progress_peak;
+		out->have_uauth = true;
+	}
 }
 
 static void env_refresh(void *arg)

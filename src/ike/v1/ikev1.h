@@ -28,7 +28,8 @@ struct ikev1_stats {
 	uint64_t rx, rx_dropped, rx_bad_hash, rx_retransmits, tx;
 	uint64_t p1_started, p1_done, p1_failed, no_proposal, auth_failed;
 	uint64_t xauth_ok, xauth_failed, qm_done, qm_failed;
-	uint64_t sessions_up, sessions_peak;
+	uint64_t sessions_up, sessions_peak, sessions_total;
+	uint64_t xauth_in_progress, xauth_in_progress_peak;   /* show uauth */
 };
 
 struct ikev1;

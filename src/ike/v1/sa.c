@@ -156,10 +156,24 @@ static const char *phase_state_name(const struct ike_sa *sa, enum v1_phase ph)
 	return "?";
 }
 
+/* XAUTH logins in progress, for `show uauth` ("Authen In Progress"). */
+static void count_xauth(struct v1_sa *v, bool in)
+{
+	struct ikev1_stats *st = &v->eng->st;
+	if (in == v->in_xauth)
+		return;
+	v->in_xauth = in;
+	if (in && ++st->xauth_in_progress > st->xauth_in_progress_peak)
+		st->xauth_in_progress_peak = st->xauth_in_progress;
+	else if (!in && st->xauth_in_progress)
+		st->xauth_in_progress--;
+}
+
 void v1_sa_set_phase(struct ike_sa *sa, enum v1_phase ph)
 {
 	struct v1_sa *v = v1_of(sa);
 	v->phase = ph;
+	count_xauth(v, ph == V1_XAUTH || ph == V1_XAUTH_STATUS);
 	sa->v1_state = phase_state_name(sa, ph);
 	if (ph >= V1_XAUTH && sa->state != IKE_STATE_ESTABLISHED && sa->state != IKE_STATE_DELETING)
 		sa->state = ph == V1_READY ? IKE_STATE_ESTABLISHED : IKE_STATE_AUTH_FINAL;
@@ -175,6 +189,7 @@ void v1_sa_up(struct ike_sa *sa)
 	sa->state = IKE_STATE_ESTABLISHED;
 	if (!v->up) {
 		v->up = true;
+		v->eng->st.sessions_total++;
 		v->eng->st.sessions_up++;
 		if (v->eng->st.sessions_up > v->eng->st.sessions_peak)
 			v->eng->st.sessions_peak = v->eng->st.sessions_up;
@@ -318,6 +333,7 @@ void v1_sa_destroy(struct ike_sa *sa, const char *reason, bool log)
 	if (v->up && e->st.sessions_up)
 		e->st.sessions_up--;
 	v->up = false;
+	count_xauth(v, false);
 	v1_release_lease(sa);
 	while (sa->children) {
 		struct child_sa *c = sa->children;

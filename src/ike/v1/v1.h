@@ -147,6 +147,7 @@ struct v1_sa {
 	uint64_t timer_due;
 	uint64_t deadline_ms;            /* not READY by then: drop */
 	bool up;                         /* counted in sessions_up */
+	bool in_xauth;                   /* counted in xauth_in_progress */
 	bool deleting;
 };
 

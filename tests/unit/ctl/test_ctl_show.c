@@ -405,7 +405,7 @@ static void sessiondb_summary_counts_sessions_and_tunnels(void)
 	neg.state = IKE_STATE_INIT_DONE;
 	const struct ike_sa *a[] = { &s1, &s2, &neg };
 	struct ctl_sa_list l = list_of(a, 3);
-	struct ctl_session_totals t = { 12, 5, 0, 0 };
+	struct ctl_session_totals t = { .ikev2_cumulative = 12, .ikev2_peak = 5 };
 	buf_init(&b);
 	show_session_summary_text(&b, &l, &t);
 	T_EQ_TEXT(fx_str(&b),
