@@ -400,7 +400,7 @@ static int get_secrets_v1(struct client *c)
 			  sizeof(c->secret));
 }
 
-static int get_secret(struct client *c)
+static int read_secrets(struct client *c)
 {
 	if (c->o.version == 1)
 		return get_secrets_v1(c);
@@ -409,6 +409,16 @@ static int get_secret(struct client *c)
 		return 0;                           /* from the profile */
 	return secret_get(c->o.password_fd, psk ? "RAVPN_GROUP_PASSWORD" : "RAVPN_PASSWORD",
 			  psk ? "Group password: " : "Password: ", c->secret, sizeof(c->secret));
+}
+
+static int get_secret(struct client *c)
+{
+	int rc = read_secrets(c);
+	/* The hook script and ping inherit our environment: passwords read
+	 * from it must not travel on (a vpnc-script may log its environment). */
+	unsetenv("RAVPN_PASSWORD");
+	unsetenv("RAVPN_GROUP_PASSWORD");
+	return rc;
 }
 
 static int setup_signals(struct client *c)
