@@ -149,7 +149,10 @@ static void xauth_request(struct ini1 *s, const struct ikev1_msg *m, const uint8
 	if (s->st != INI1_ST_P1_DONE)
 		return;
 	if (s->xauth_seen && ikev1_cfg_attr(rq, IKEV1_CA_XAUTH_MESSAGE)) {
-		/* A second request after our answer: the gateway refused it. */
+		/* A second request after our answer: the gateway refused it.  We
+		 * have nothing else to offer: tell it to drop the ISAKMP SA now
+		 * rather than hold it until its XAUTH timer runs out. */
+		ini1_send_deletes(s);
 		ini1_down(s, INI2_ERR_AUTH, "XAUTH: the gateway asks again (wrong user name or "
 			  "password)");
 		return;
@@ -176,6 +179,7 @@ static void xauth_status(struct ini1 *s, const struct ikev1_msg *m, const uint8_
 					      .tv_value = st->tv_value };
 	answer(s, m->hdr.msg_id, iv_next, &ack);
 	if (!st->tv || st->tv_value != 1) {
+		ini1_send_deletes(s);
 		ini1_down(s, INI2_ERR_AUTH, "XAUTH failed: wrong user name or password");
 		return;
 	}
