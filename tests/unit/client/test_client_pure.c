@@ -71,6 +71,63 @@ static void cli_refuses_passwords_on_the_command_line_and_bad_combinations(void)
 	T_EQ_INT(parse(&o, err, "--gateway", gw6, "--password", "x", NULL), -1);
 }
 
+static void cli_ikev1_reads_group_user_pfs_and_the_group_password_descriptor(void)
+{
+	struct cli_opts o;
+	char err[256];
+	char gw[] = "10.0.0.1";
+	T_EQ_INT(parse(&o, err, "--ikev1", "--gateway", gw, "--group", "RA-IKEV1", "--user",
+		       "vpnuser1", "--group-password-fd", "4", "--password-fd", "5", "--pfs", "5",
+		       "--dh", "2", NULL), 0);
+	T_EQ_INT(o.version, 1);
+	T_CHECK(o.version_set);
+	T_EQ_STR(o.group, "RA-IKEV1");
+	T_EQ_STR(o.user, "vpnuser1");
+	T_EQ_INT(o.group_password_fd, 4);
+	T_EQ_INT(o.password_fd, 5);
+	T_EQ_INT(o.pfs, 5);
+	T_EQ_INT(o.dh, 2);
+	/* defaults: no group password descriptor, PFS as the gateway says */
+	char gw2[] = "10.0.0.1";
+	T_EQ_INT(parse(&o, err, "--ikev1", "-g", gw2, "-G", "G", "-u", "U", NULL), 0);
+	T_EQ_INT(o.group_password_fd, -1);
+	T_EQ_INT(o.pfs, 0);
+	/* a profile alone leaves the version to the profile (a .pcf means IKEv1) */
+	T_EQ_INT(parse(&o, err, "--profile", "x.pcf", NULL), 0);
+	T_CHECK(!o.version_set);
+	T_EQ_INT(parse(&o, err, "--profile", "x.pcf", "--ikev2", NULL), 0);
+	T_CHECK(o.version_set && o.version == 2);
+}
+
+static void cli_ikev1_refuses_missing_xauth_user_eap_and_ikev1_options_under_ikev2(void)
+{
+	struct cli_opts o;
+	char err[256];
+	char gw[] = "10.0.0.1";
+	T_EQ_INT(parse(&o, err, "--ikev1", "--gateway", gw, "--group", "G", NULL), -1);
+	T_CHECK(strstr(err, "--user") != NULL);
+	char gw2[] = "10.0.0.1";
+	T_EQ_INT(parse(&o, err, "--ikev1", "--gateway", gw2, "--user", "U", NULL), -1);
+	char gw3[] = "10.0.0.1";
+	T_EQ_INT(parse(&o, err, "--ikev1", "--gateway", gw3, "-G", "G", "-u", "U", "--auth",
+		       "eap-md5", NULL), -1);
+	char gw4[] = "10.0.0.1";
+	T_EQ_INT(parse(&o, err, "--gateway", gw4, "--pfs", "2", NULL), -1);      /* IKEv2 */
+	char gw5[] = "10.0.0.1";
+	T_EQ_INT(parse(&o, err, "--gateway", gw5, "--group-password-fd", "3", NULL), -1);
+	char gw6[] = "10.0.0.1";
+	T_EQ_INT(parse(&o, err, "--ikev1", "--gateway", gw6, "-G", "G", "-u", "U", "--pfs", "0",
+		       NULL), -1);
+	char gw7[] = "10.0.0.1";
+	T_EQ_INT(parse(&o, err, "--ikev1", "--gateway", gw7, "-G", "G", "-u", "U",
+		       "--group-password-fd", "x", NULL), -1);
+	/* the group password is never an argument */
+	char gw8[] = "10.0.0.1";
+	T_EQ_INT(parse(&o, err, "--ikev1", "--gateway", gw8, "-G", "G", "-u", "U", "grouppass123",
+		       NULL), -1);
+	T_CHECK(strstr(err, "command line") != NULL);
+}
+
 static void exit_codes_tell_failure_classes_apart(void)
 {
 	T_EQ_INT(cli_exit_for(INI2_OK), 0);
@@ -303,12 +360,31 @@ static void passwords_come_from_a_descriptor_or_the_environment(void)
 	close(fds[0]);
 }
 
+/* --group-password-fd N --password-fd N: IKEv1 reads the group password
+ * first, then the XAUTH password, from the same descriptor. */
+static void one_descriptor_carries_the_group_password_then_the_user_password(void)
+{
+	int fds[2];
+	char grp[64], pw[64];
+	T_EQ_INT(pipe(fds), 0);
+	T_EQ_INT(write(fds[1], "grouppass123\nLab-v1-pass1\n", 26), 26);
+	close(fds[1]);
+	T_EQ_INT(secret_get(fds[0], "RAVPN_GROUP_PASSWORD", "x", grp, sizeof(grp)), 0);
+	T_EQ_INT(secret_get(fds[0], "RAVPN_PASSWORD", "x", pw, sizeof(pw)), 0);
+	T_EQ_STR(grp, "grouppass123");
+	T_EQ_STR(pw, "Lab-v1-pass1");
+	T_EQ_INT(secret_get(fds[0], NULL, "x", pw, sizeof(pw)), -1);     /* no third line */
+	close(fds[0]);
+}
+
 int main(void)
 {
 	if (crypto_init() < 0)
 		return 1;
 	T_RUN(cli_reads_gateway_port_group_user_and_defaults_to_mschapv2);
 	T_RUN(cli_refuses_passwords_on_the_command_line_and_bad_combinations);
+	T_RUN(cli_ikev1_reads_group_user_pfs_and_the_group_password_descriptor);
+	T_RUN(cli_ikev1_refuses_missing_xauth_user_eap_and_ikev1_options_under_ikev2);
 	T_RUN(exit_codes_tell_failure_classes_apart);
 	T_RUN(hook_environment_has_vpnc_script_names_for_a_split_tunnel);
 	T_RUN(hook_environment_of_a_full_tunnel_has_no_split_and_pre_init_no_address);
@@ -319,5 +395,6 @@ int main(void)
 	T_RUN(eap_peer_answers_identity_naks_to_its_method_and_md5);
 	T_RUN(eap_peer_refuses_early_success_failure_and_malformed_packets);
 	T_RUN(passwords_come_from_a_descriptor_or_the_environment);
+	T_RUN(one_descriptor_carries_the_group_password_then_the_user_password);
 	T_DONE();
 }
