@@ -12,6 +12,8 @@
 #  3. a wrong XAUTH password: exit 3, no session, no lease;
 #  4. a Cisco .pcf profile (Host, GroupName, GroupPwd, Username) selects IKEv1
 #     by itself; the XAUTH password through --password-fd: connected, ping;
+#  4b. --dh 5 --pfs 5 (IKE policy 20, PFS in Quick Mode), no hook: the
+#     client sets the split route itself; its own --ping answers;
 #  5. against ravpnd with configs/pix.conf (PIX 6.3: vpngroup vpn3000, its
 #     password as the group key, Mode Config pushed by the gateway, no split
 #     list: a full tunnel): connected from VPNpool, ping;
@@ -203,6 +205,22 @@ if [ "$LAB_GW" = ravpnd ]; then
 	lab_gw_assert_no_v1_sa 10
 	lab_assert_no_lease_v1 v1pool
 	lab_pass ".pcf profile (group, group password, user) -> IKEv1, password on fd 3: $vip, ping ok"
+
+	# ---- 4b. DH group 5 and PFS group 5, routes by the client ----------------------------
+	rvc_start c1 pfs "$V1_ENV" --gateway "$LAB_GW_ADDR" --ikev1 --group RA-IKEV1 \
+		--user vpnuser1 --dh 5 --pfs 5 --ping "$LAB_SERVER_ADDR"
+	vip=$(rvc_wait_connected c1 pfs)
+	grep -q '^connected: .*MODP-1536' "$LAB_DIR/c1/rvc-pfs.log" ||
+		lab_fail "--dh 5: not MODP-1536: $(cat "$LAB_DIR/c1/rvc-pfs.log")"
+	for i in $(seq 50); do grep -q '^ping ' "$LAB_DIR/c1/rvc-pfs.log" && break; sleep 0.1; done
+	grep -qx "ping $LAB_SERVER_ADDR: answered" "$LAB_DIR/c1/rvc-pfs.log" ||
+		lab_fail "--pfs 5: no ping answer through the tunnel: $(cat "$LAB_DIR/c1/rvc-pfs.log")"
+	lab_exec c1 ip route show dev rvc0 | grep -q '^10\.1\.0\.0/24' ||
+		lab_fail "no split route 10.1.0.0/24 on rvc0: $(lab_exec c1 ip route show dev rvc0)"
+	lab_ctl_expect "PFS Group *: *5" show vpn-sessiondb detail remote
+	rvc_stop c1 pfs
+	lab_gw_assert_no_v1_sa 10
+	lab_pass "--dh 5 --pfs 5: $vip in $(rvc_ms c1 pfs) ms, MODP-1536, split route set by the client, ping ok"
 	lab_stop_pid "$LAB_GW_PID"
 	LAB_RAVPND_STATUS=$LAB_STOP_STATUS
 	lab_ravpnd_check_exit || lab_fail "ravpnd did not end cleanly"
