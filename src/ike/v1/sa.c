@@ -503,27 +503,32 @@ static void setup_timed_out(struct ike_sa *sa)
 {
 	struct v1_sa *v = v1_of(sa);
 	char ip[INET_ADDRSTRLEN];
-	const char *why;
+	const char *what, *why;
 	switch (v->phase) {
 	case V1_P1_AM:
-		why = "no third Aggressive Mode message: the client could not verify our hash "
-		      "(wrong group password on the client?)";
+		what = "Aggressive Mode";
+		why = "no third message: the client could not verify our hash (wrong group "
+		      "password on the client?)";
 		break;
 	case V1_P1_MM_SA:
 	case V1_P1_MM_KE:
-		why = "Main Mode did not complete (wrong pre-shared key on the client?)";
+		what = "Main Mode";
+		why = "no fifth message (wrong pre-shared key on the client?)";
 		break;
 	case V1_XAUTH:
 	case V1_XAUTH_STATUS:
-		why = "the user did not complete XAUTH";
+		what = "XAUTH";
+		why = "the user did not complete the login";
 		break;
 	default:
-		why = "Mode Config did not complete";
+		what = "Mode Config";
+		why = "the client did not ask for its address";
 		break;
 	}
-	log_event(SEV_WARNING, 713903, "Group = %s, IP = %s, %s; removing the SA",
-		  sa->tunnel_group ? sa->tunnel_group : "Unknown",
-		  v1_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)), why);
+	log_event(SEV_WARNING, 713903, "Group = %s, IP = %s, %s negotiation timed out after %llu s: "
+		  "%s; SA deleted", sa->tunnel_group ? sa->tunnel_group : "Unknown",
+		  v1_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)), what,
+		  (unsigned long long)((loop_now_ms() - sa->created_ms) / 1000u), why);
 	v->eng->st.p1_failed++;
 	v1_sa_delete(sa, "Negotiation timeout");
 }
