@@ -102,6 +102,7 @@ struct cfg_vals {
 	uint8_t split[MAX_SPLIT * 14];
 	size_t split_len;
 	char banner[1024];
+	char split_dns[512];
 };
 
 static void add(struct ikev1_cfg *cfg, uint16_t type, const void *v, size_t len)
@@ -182,9 +183,18 @@ static void build(struct ike_sa *sa, const struct conf_group_policy *gp,
 		add(cfg, IKEV1_CA_UNITY_BANNER, vals->banner, strlen(vals->banner));
 	}
 	if (req && ikev1_cfg_attr(req, IKEV1_CA_UNITY_SAVE_PASSWD))
-		add_tv(cfg, IKEV1_CA_UNITY_SAVE_PASSWD, 0);
+		add_tv(cfg, IKEV1_CA_UNITY_SAVE_PASSWD, gp->password_storage ? 1 : 0);
 	if (req && ikev1_cfg_attr(req, IKEV1_CA_UNITY_PFS))
-		add_tv(cfg, IKEV1_CA_UNITY_PFS, pfs_configured(sa->conf) ? 1 : 0);
+		add_tv(cfg, IKEV1_CA_UNITY_PFS, gp->pfs || pfs_configured(sa->conf) ? 1 : 0);
+	if (gp->n_split_dns && wanted(req, IKEV1_CA_UNITY_SPLITDNS_NAME)) {
+		size_t n = 0;
+		for (size_t i = 0; i < gp->n_split_dns; i++)
+			n += (size_t)snprintf(vals->split_dns + n, n < sizeof(vals->split_dns)
+					      ? sizeof(vals->split_dns) - n : 0, "%s%s", i ? "," : "",
+					      gp->split_dns[i]);
+		if (n < sizeof(vals->split_dns))
+			add(cfg, IKEV1_CA_UNITY_SPLITDNS_NAME, vals->split_dns, n);
+	}
 	if (req && ikev1_cfg_attr(req, IKEV1_CA_APPLICATION_VERSION))
 		add(cfg, IKEV1_CA_APPLICATION_VERSION, APP_VERSION, sizeof(APP_VERSION) - 1);
 }

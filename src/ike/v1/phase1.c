@@ -133,8 +133,8 @@ static void decide_aaa(struct ike_sa *sa, const struct conf_isakmp_key *key)
 	v->need_xauth = v->chosen.auth == IKEV1_AUTH_XAUTH_INIT_PSK ||
 			v->chosen.auth == IKEV1_AUTH_XAUTH_INIT_RSA ||
 			(cm && cm->authn_server_group) || (v->tg && v->tg->remote_access);
-	if (key && key->no_xauth)
-		v->need_xauth = false;
+	if ((key && key->no_xauth) || (v->tg && v->tg->ikev1_user_auth == V1UAUTH_NONE))
+		v->need_xauth = false;   /* isakmp key ... no-xauth / ikev1 user-authentication none */
 	v->xauth_server_group = v->tg && v->tg->authn_server_group ? v->tg->authn_server_group
 				: cm ? cm->authn_server_group : NULL;
 	/* Push only when the configuration asks for it alone: with `respond`
@@ -500,6 +500,16 @@ static const struct conf_tunnel_group *am_group(struct ike_sa *sa, const struct 
 static void am_first(struct v1_ctx *c)
 {
 	const struct ikev1_msg *m = c->m;
+	const struct conf *conf = v1_conf(c->eng);
+	if (conf && conf->ikev1_am_disabled) {
+		unsigned sup = 0;
+		if (log_limit_pass(&c->eng->lim_drop, 10, &sup))
+			log_msg(SEV_NOTICE, "IKEv1: Aggressive Mode from %s refused: crypto ikev1 "
+				"am-disable (line %d)%s", inet_ntoa(c->pkt->from.sin_addr),
+				conf->line_ikev1_am_disable, sup ? " (more suppressed)" : "");
+		v1_notify_plain(c->eng, c->pkt, m->hdr.spi_i, 0, IKEV1_N_NO_PROPOSAL_CHOSEN);
+		return;
+	}
 	if (!IKEV1_PRESENT(m, IKEV1_PL_SA) || !IKEV1_PRESENT(m, IKEV1_PL_KE) ||
 	    !IKEV1_PRESENT(m, IKEV1_PL_NONCE) || m->n_id < 1) {
 		v1_log_peer(&c->pkt->from, 1, "Aggressive Mode message 1 without SA, KE, nonce and ID: "

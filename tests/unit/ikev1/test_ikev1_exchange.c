@@ -414,6 +414,36 @@ static void gateway_rekey_is_answered_and_keyed_alike_on_both_ends(void)
 	client_free(&c);
 }
 
+/* Swap the gateway's configuration for `config` plus extra lines. */
+static struct conf *conf_with(const char *extra)
+{
+	size_t n = strlen(config) + strlen(extra) + 1;
+	char *text = malloc(n);
+	struct conf_diags d = { 0 };
+	snprintf(text, n, "%s%s", config, extra);
+	struct conf *c = conf_parse(text, strlen(text), "test2.conf", &d);
+	conf_diags_free(&d);
+	free(text);
+	return c;
+}
+
+static void aggressive_mode_is_refused_when_disabled(void)
+{
+	struct conf *saved = R.conf, *c = conf_with("crypto ikev1 am-disable\n");
+	T_CHECK(c != NULL);
+	if (!c)
+		return;
+	R.conf = c;
+	struct client cl;
+	client_start(&cl, "VPNC", "group-secret", "alice", "alice-pass", 0);
+	T_CHECK(cl.down && !cl.up);
+	T_EQ_INT(cl.result, INI2_ERR_PROPOSAL);
+	T_EQ_INT(gw_sa_count(), 0);
+	client_free(&cl);
+	R.conf = saved;
+	conf_unref(c);
+}
+
 static void two_clients_get_distinct_addresses_and_the_pool_runs_out(void)
 {
 	struct client a, b, x;
@@ -450,6 +480,7 @@ int main(void)
 	T_RUN(retransmitted_requests_get_the_same_answers);
 	T_RUN(dpd_is_answered_both_ways);
 	T_RUN(gateway_rekey_is_answered_and_keyed_alike_on_both_ends);
+	T_RUN(aggressive_mode_is_refused_when_disabled);
 	T_RUN(two_clients_get_distinct_addresses_and_the_pool_runs_out);
 	responder_stop();
 	T_DONE();
