@@ -22,7 +22,7 @@ static void on_expiry(void *arg, uint64_t serial, uint32_t spi_in, bool hard)
 {
 	(void)arg;
 	struct ike_sa *sa = ike_sa_find_serial(serial);
-	struct child_sa *k = sa && sa->version == IKE_V1 ? v1_child_by_spi_in(sa, spi_in) : NULL;
+	struct child_sa *k = sa && sa->version == IKE_V1 ? ike_child_by_spi_in(sa, spi_in) : NULL;
 	if (!k)
 		return;
 	if (!hard) {
@@ -33,7 +33,7 @@ static void on_expiry(void *arg, uint64_t serial, uint32_t spi_in, bool hard)
 	v1_log(sa, 1, "IPsec SA 0x%08x/0x%08x expired in the data plane: deleting", k->spi_in,
 	       k->spi_out);
 	v1_send_delete_esp(sa, spi_in);
-	v1_child_unlink(sa, k);
+	ike_child_unlink(sa, k);
 	ike_child_free(k);
 	v1_sa_schedule(sa);
 }

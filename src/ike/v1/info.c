@@ -165,15 +165,15 @@ static bool on_delete(struct ike_sa *sa, const struct ikev1_delete *d)
 	for (uint16_t i = 0; i < d->n_spi; i++) {
 		const uint8_t *p = d->spis.data + 4u * i;
 		uint32_t spi = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-		struct child_sa *k = v1_child_by_spi_out(sa, spi);
+		struct child_sa *k = ike_child_by_spi_out(sa, spi);
 		if (!k)
-			k = v1_child_by_spi_in(sa, spi);
+			k = ike_child_by_spi_in(sa, spi);
 		if (!k) {
 			v1_log(sa, 2, "DELETE for an unknown IPsec SA 0x%08x", spi);
 			continue;
 		}
 		v1_log(sa, 1, "peer deleted IPsec SA 0x%08x/0x%08x", k->spi_in, k->spi_out);
-		v1_child_unlink(sa, k);
+		ike_child_unlink(sa, k);
 		ike_child_free(k);
 	}
 	return false;

@@ -46,8 +46,8 @@ static void note_addresses(struct ike_sa *sa, const struct ike_pkt *p)
 	    sa->remote.sin_port == p->from.sin_port && sa->local.sin_port == p->to.sin_port)
 		return;
 	char a[32], b[32];
-	v1_log(sa, 2, "peer now at %s (was %s)%s", v1_addr_str(&p->from, a, sizeof(a)),
-	       v1_addr_str(&sa->remote, b, sizeof(b)), p->natt ? ", NAT-T port" : "");
+	v1_log(sa, 2, "peer now at %s (was %s)%s", ike_addr_str(&p->from, a, sizeof(a)),
+	       ike_addr_str(&sa->remote, b, sizeof(b)), p->natt ? ", NAT-T port" : "");
 	sa->remote = p->from;
 	sa->local = p->to;
 	ike_child_peer_moved(sa);

@@ -25,22 +25,6 @@
 #define MAX_SPLIT 16
 #define APP_VERSION "ravpn IKEv1 gateway"
 
-static const char *stable_pool_name(const struct conf *c, const char *name)
-{
-	for (size_t i = 0; c && name && i < c->n_pools; i++)
-		if (strcmp(c->pools[i].name, name) == 0)
-			return c->pools[i].name;
-	return name;
-}
-
-static uint32_t pool_mask(const struct conf *c, const char *name)
-{
-	for (size_t i = 0; c && name && i < c->n_pools; i++)
-		if (strcmp(c->pools[i].name, name) == 0)
-			return c->pools[i].mask;
-	return 0;
-}
-
 static int lease(struct ike_sa *sa, const struct conf_group_policy *gp)
 {
 	struct v1_sa *v = v1_of(sa);
@@ -79,12 +63,12 @@ static int lease(struct ike_sa *sa, const struct conf_group_policy *gp)
 		return -1;
 	}
 	sa->assigned_addr = addr;
-	sa->pool_name = stable_pool_name(sa->conf, pool);
+	sa->pool_name = ike_pool_name(sa->conf, pool);
 	sa->lease_held = true;
 	log_event(SEV_NOTICE, 713228, "Group = %s, Username = %s, IP = %s, Assigned private IP "
 		  "address %s to remote user", sa->tunnel_group ? sa->tunnel_group : "Unknown",
 		  sa->username ? sa->username : "Unknown",
-		  inet_ntoa(sa->remote.sin_addr), v1_ip_str(addr, ip, sizeof(ip)));
+		  inet_ntoa(sa->remote.sin_addr), ike_ip_str(addr, ip, sizeof(ip)));
 	return 0;
 }
 
@@ -161,7 +145,7 @@ static void build(struct ike_sa *sa, const struct conf_group_policy *gp,
 	put_addr(vals->addr, sa->assigned_addr);
 	add(cfg, IKEV1_CA_INTERNAL_IP4_ADDRESS, vals->addr, 4);
 	if (wanted(req, IKEV1_CA_INTERNAL_IP4_NETMASK)) {
-		uint32_t m = pool_mask(sa->conf, sa->pool_name);
+		uint32_t m = ike_pool_mask(sa->conf, sa->pool_name);
 		put_addr(vals->mask, m ? m : 0xffffffffu);
 		add(cfg, IKEV1_CA_INTERNAL_IP4_NETMASK, vals->mask, 4);
 	}
@@ -272,7 +256,7 @@ static void pull(struct v1_ctx *c)
 	}
 	char ip[INET_ADDRSTRLEN];
 	v1_log(sa, 2, "MODE_CFG: reply with address %s and %u attributes",
-	       v1_ip_str(sa->assigned_addr, ip, sizeof(ip)), reply.n);
+	       ike_ip_str(sa->assigned_addr, ip, sizeof(ip)), reply.n);
 	v1_sa_up(sa);
 }
 

@@ -113,7 +113,7 @@ static void id_str(const struct ikev1_id *id, char *out, size_t cap)
 	if (id->type == IKEV1_ID_IPV4_ADDR && id->data.len == 4) {
 		uint32_t a = (uint32_t)id->data.data[0] << 24 | (uint32_t)id->data.data[1] << 16 |
 			     (uint32_t)id->data.data[2] << 8 | id->data.data[3];
-		v1_ip_str(a, out, cap);
+		ike_ip_str(a, out, cap);
 		return;
 	}
 	size_t n = id->data.len < cap - 1 ? id->data.len : cap - 1;
@@ -378,7 +378,7 @@ static int choose(struct ike_sa *sa, const struct ikev1_msg *m, bool xauth_ok,
 		log_event(SEV_WARNING, 713257, "Phase 1 failure: Mismatched attribute types for class "
 			  "Group Description (no isakmp policy matches any of the %u offered "
 			  "transforms), IP = %s", m->sa.n ? m->sa.p[0].n_transforms : 0,
-			  v1_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)));
+			  ike_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)));
 		v->eng->st.no_proposal++;
 		return -1;
 	}
@@ -443,7 +443,7 @@ static void auth_failed(struct ike_sa *sa, const char *what)
 	log_event(SEV_WARNING, 713198, "Group = %s, IP = %s, %s: hash verification failed; the "
 		  "client's pre-shared key for this group differs from ours",
 		  sa->tunnel_group ? sa->tunnel_group : "Unknown",
-		  v1_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)), what);
+		  ike_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)), what);
 	v->eng->st.auth_failed++;
 	v->eng->st.p1_failed++;
 	v1_sa_destroy(sa, "Authentication failed", false);
@@ -459,7 +459,7 @@ static void phase1_authenticated(struct ike_sa *sa, const struct ikev1_msg *m)
 	char ip[INET_ADDRSTRLEN];
 	log_event(SEV_NOTICE, 713119, "Group = %s, IP = %s, PHASE 1 COMPLETED",
 		  sa->tunnel_group ? sa->tunnel_group : "Unknown",
-		  v1_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)));
+		  ike_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)));
 	v->eng->st.p1_done++;
 	v1_phase1_done(sa);
 }
@@ -534,7 +534,7 @@ static void am_first(struct v1_ctx *c)
 		log_event(SEV_WARNING, 713022, "IP = %s, No Group found matching %s for Pre-shared "
 			  "key peer %s (no tunnel-group with an IKEv1 pre-shared key, no "
 			  "DefaultRAGroup key, no isakmp key for this address)",
-			  v1_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)), name, ip);
+			  ike_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)), name, ip);
 		fail_first(c->eng, c->pkt, sa, IKEV1_N_INVALID_ID_INFORMATION, "Unknown group");
 		return;
 	}
@@ -655,7 +655,7 @@ static void mm_first(struct v1_ctx *c)
 		char ip[INET_ADDRSTRLEN];
 		log_event(SEV_WARNING, 713022, "IP = %s, No pre-shared key for a Main Mode peer at "
 			  "this address (no isakmp key and no DefaultRAGroup ikev1 pre-shared-key)",
-			  v1_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)));
+			  ike_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)));
 		fail_first(c->eng, c->pkt, sa, IKEV1_N_NO_PROPOSAL_CHOSEN, "No pre-shared key");
 		return;
 	}

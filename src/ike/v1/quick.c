@@ -79,8 +79,8 @@ static uint16_t check_ids(struct ike_sa *sa, const struct ikev1_msg *m, struct v
 	if (sa->assigned_addr < q->remote_ts.start || sa->assigned_addr > q->remote_ts.end) {
 		char a[16], b[16];
 		v1_log(sa, 1, "Quick Mode IDci %s does not hold the assigned address %s",
-		       v1_ip_str(q->remote_ts.start, a, sizeof(a)),
-		       v1_ip_str(sa->assigned_addr, b, sizeof(b)));
+		       ike_ip_str(q->remote_ts.start, a, sizeof(a)),
+		       ike_ip_str(sa->assigned_addr, b, sizeof(b)));
 		return IKEV1_N_INVALID_ID_INFORMATION;
 	}
 	q->remote_ts.start = q->remote_ts.end = sa->assigned_addr;
@@ -189,7 +189,7 @@ static void qm_fail(struct ike_sa *sa, struct v1_exch *ex, const char *why)
 	log_event(SEV_WARNING, 713902, "Group = %s, Username = %s, IP = %s, QM FSM error "
 		  "(msgid=%08x): %s", sa->tunnel_group ? sa->tunnel_group : "Unknown",
 		  sa->username ? sa->username : "Unknown",
-		  v1_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)), ex->msg_id, why);
+		  ike_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)), ex->msg_id, why);
 	v1_exch_free(ex);
 	v1_send_error(sa, IKEV1_N_NO_PROPOSAL_CHOSEN);
 }
@@ -317,8 +317,8 @@ static void log_child(struct ike_sa *sa, const struct child_sa *k, uint32_t msg_
 	char a[16], b[16];
 	const char *user = sa->username ? sa->username : "Unknown";
 	const char *group = sa->tunnel_group ? sa->tunnel_group : "Unknown";
-	v1_ip_str(ntohl(sa->local.sin_addr.s_addr), a, sizeof(a));
-	v1_ip_str(ntohl(sa->remote.sin_addr.s_addr), b, sizeof(b));
+	ike_ip_str(ntohl(sa->local.sin_addr.s_addr), a, sizeof(a));
+	ike_ip_str(ntohl(sa->remote.sin_addr.s_addr), b, sizeof(b));
 	log_event(SEV_INFO, 602303, "IPSEC: An outbound remote access SA (SPI= 0x%08X) between %s "
 		  "and %s (user= %s) has been created.", k->spi_out, a, b, user);
 	log_event(SEV_INFO, 602303, "IPSEC: An inbound remote access SA (SPI= 0x%08X) between %s "

@@ -16,6 +16,7 @@
 #include "base/mem.h"
 #include "conf/conf.h"
 #include "ike/core/child.h"
+#include "ike/core/session.h"
 #include "ike/v1/v1.h"
 
 struct conf *v1_conf(struct ikev1 *e)
@@ -29,22 +30,6 @@ struct pool_set *v1_pools(struct ikev1 *e)
 }
 
 /* ---- logging ------------------------------------------------------------ */
-
-const char *v1_ip_str(uint32_t host_addr, char *buf, size_t len)
-{
-	struct in_addr a = { .s_addr = htonl(host_addr) };
-	if (!inet_ntop(AF_INET, &a, buf, (socklen_t)len))
-		snprintf(buf, len, "?");
-	return buf;
-}
-
-const char *v1_addr_str(const struct sockaddr_in *a, char *buf, size_t len)
-{
-	char ip[INET_ADDRSTRLEN];
-	v1_ip_str(ntohl(a->sin_addr.s_addr), ip, sizeof(ip));
-	snprintf(buf, len, "%s:%u", ip, ntohs(a->sin_port));
-	return buf;
-}
 
 /* ASA-style context: "Group = G, Username = U, IP = A". */
 void v1_log(const struct ike_sa *sa, unsigned level, const char *fmt, ...)
@@ -64,7 +49,7 @@ void v1_log(const struct ike_sa *sa, unsigned level, const char *fmt, ...)
 		n += snprintf(ctx + n, sizeof(ctx) - (size_t)n, "Username = %s, ", sa->username);
 	if (n >= 0 && (size_t)n < sizeof(ctx))
 		snprintf(ctx + n, sizeof(ctx) - (size_t)n, "IP = %s",
-			 v1_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)));
+			 ike_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)));
 	log_debug(LOG_IKEV1, level, "(%u): %s, %s", sa->session_id, ctx, msg);
 }
 
@@ -77,7 +62,7 @@ void v1_log_peer(const struct sockaddr_in *peer, unsigned level, const char *fmt
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	log_debug(LOG_IKEV1, level, "IP = %s, %s", v1_addr_str(peer, a, sizeof(a)), msg);
+	log_debug(LOG_IKEV1, level, "IP = %s, %s", ike_addr_str(peer, a, sizeof(a)), msg);
 }
 
 /* ---- creation ------------------------------------------------------------ */
@@ -262,66 +247,11 @@ uint32_t v1_new_msg_id(struct ike_sa *sa)
 
 void v1_release_lease(struct ike_sa *sa)
 {
-	if (!sa->lease_held)
-		return;
-	struct v1_sa *v = v1_of(sa);
 	char ip[INET_ADDRSTRLEN];
-	struct pool_set *ps = v1_pools(v->eng);
-	if (ps && pool_release(ps, sa->assigned_addr) == 0)   /* the pool logs 737016 */
-		v1_log(sa, 2, "IPAA: released %s to local pool %s",
-		       v1_ip_str(sa->assigned_addr, ip, sizeof(ip)), sa->pool_name ? sa->pool_name : "?");
-	else
-		log_msg(SEV_WARNING, "session 0x%08x: address %s was not leased at release",
-			sa->session_id, v1_ip_str(sa->assigned_addr, ip, sizeof(ip)));
-	sa->lease_held = false;
-}
-
-static void log_down(struct ike_sa *sa, const char *reason)
-{
-	char ip[INET_ADDRSTRLEN];
-	time_t now = time(NULL);
-	uint64_t secs = now > sa->created ? (uint64_t)(now - sa->created) : 0;
-	uint64_t tx = sa->bytes_out, rx = sa->bytes_in;
-	for (struct child_sa *c = sa->children; c; c = c->next) {
-		tx += c->bytes_out;
-		rx += c->bytes_in;
-	}
-	log_event(SEV_WARNING, 113019, "Group = %s, Username = %s, IP = %s, Session disconnected. "
-		  "Session Type: IKEv1, Duration: %uh:%02um:%02us, Bytes xmt: %llu, Bytes rcv: %llu, "
-		  "Reason: %s", sa->tunnel_group ? sa->tunnel_group : "Unknown",
-		  sa->username ? sa->username : "Unknown",
-		  v1_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)),
-		  (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60), (unsigned)(secs % 60),
-		  (unsigned long long)tx, (unsigned long long)rx, reason);
-}
-
-void v1_child_unlink(struct ike_sa *sa, struct child_sa *ch)
-{
-	for (struct child_sa **pp = &sa->children; *pp; pp = &(*pp)->next) {
-		if (*pp == ch) {
-			*pp = ch->next;
-			ch->next = NULL;
-			sa->bytes_in += ch->bytes_in;
-			sa->bytes_out += ch->bytes_out;
-			return;
-		}
-	}
-}
-
-struct child_sa *v1_child_by_spi_out(struct ike_sa *sa, uint32_t spi_out)
-{
-	for (struct child_sa *c = sa->children; c; c = c->next)
-		if (c->spi_out == spi_out)
-			return c;
-	return NULL;
-}
-
-struct child_sa *v1_child_by_spi_in(struct ike_sa *sa, uint32_t spi_in)
-{
-	for (struct child_sa *c = sa->children; c; c = c->next)
-		if (c->spi_in == spi_in)
-			return c;
-	return NULL;
+	uint32_t addr = sa->assigned_addr;
+	if (ike_release_lease(sa, v1_pools(v1_of(sa)->eng)))
+		v1_log(sa, 2, "IPAA: released %s to local pool %s", ike_ip_str(addr, ip, sizeof(ip)),
+		       sa->pool_name ? sa->pool_name : "?");
 }
 
 void v1_sa_destroy(struct ike_sa *sa, const char *reason, bool log)
@@ -329,7 +259,7 @@ void v1_sa_destroy(struct ike_sa *sa, const char *reason, bool log)
 	struct v1_sa *v = v1_of(sa);
 	struct ikev1 *e = v->eng;
 	if (log && v->up)
-		log_down(sa, reason ? reason : "Unknown");
+		ike_log_session_down(sa, reason);
 	if (v->up && e->st.sessions_up)
 		e->st.sessions_up--;
 	v->up = false;
@@ -527,7 +457,7 @@ static void setup_timed_out(struct ike_sa *sa)
 	}
 	log_event(SEV_WARNING, 713903, "Group = %s, IP = %s, %s negotiation timed out after %llu s: "
 		  "%s; SA deleted", sa->tunnel_group ? sa->tunnel_group : "Unknown",
-		  v1_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)), what,
+		  ike_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)), what,
 		  (unsigned long long)((loop_now_ms() - sa->created_ms) / 1000u), why);
 	v->eng->st.p1_failed++;
 	v1_sa_delete(sa, "Negotiation timeout");
@@ -564,7 +494,7 @@ static void expire_children(struct ike_sa *sa, uint64_t now)
 		v1_log(sa, 1, "IPsec SA 0x%08x/0x%08x %s: deleting", c->spi_in, c->spi_out,
 		       old ? "was replaced by a rekey" : "lifetime expired");
 		v1_send_delete_esp(sa, c->spi_in);
-		v1_child_unlink(sa, c);
+		ike_child_unlink(sa, c);
 		ike_child_free(c);
 		return;               /* the list changed: the next tick does the rest */
 	}

@@ -28,6 +28,7 @@
 #include "crypto/crypto.h"
 #include "ike/core/ike.h"
 #include "ike/core/sa.h"
+#include "ike/core/session.h"
 #include "ike/v1/ikev1.h"
 #include "ike/v1/keys1.h"
 #include "wire/ikev1.h"
@@ -254,9 +255,6 @@ struct v1_exch *v1_exch_new(struct ike_sa *sa, enum v1_exch_kind kind, uint32_t 
 void v1_exch_free(struct v1_exch *ex);
 uint32_t v1_new_msg_id(struct ike_sa *sa);
 void v1_release_lease(struct ike_sa *sa);
-void v1_child_unlink(struct ike_sa *sa, struct child_sa *ch);
-struct child_sa *v1_child_by_spi_out(struct ike_sa *sa, uint32_t spi_out);
-struct child_sa *v1_child_by_spi_in(struct ike_sa *sa, uint32_t spi_in);
 struct conf *v1_conf(struct ikev1 *e);
 struct pool_set *v1_pools(struct ikev1 *e);
 /* INITIAL-CONTACT: older IKEv1 sessions from the same peer address go. */
@@ -267,8 +265,6 @@ void v1_log(const struct ike_sa *sa, unsigned level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void v1_log_peer(const struct sockaddr_in *peer, unsigned level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-const char *v1_ip_str(uint32_t host_addr, char *buf, size_t len);
-const char *v1_addr_str(const struct sockaddr_in *a, char *buf, size_t len);
 
 /* ---- proposal.c (pure) -------------------------------------------------- */
 struct v1_p1_choice {

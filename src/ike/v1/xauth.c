@@ -127,7 +127,7 @@ static void check_credentials(struct ike_sa *sa, const struct ikev1_cfg *cfg)
 	sa->username = user[0] ? strdup(user) : NULL;
 	struct aaa_ctx ctx = { .conf = sa->conf, .server_group = v->xauth_server_group,
 			       .tunnel_group = sa->tunnel_group,
-			       .peer = v1_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)) };
+			       .peer = ike_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)) };
 	const char *why = NULL;
 	enum aaa_result r = user[0] ? aaa_verify_password(&ctx, user, pw, strlen(pw), &why)
 				    : AAA_UNKNOWN_USER;

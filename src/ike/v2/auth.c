@@ -99,8 +99,8 @@ static void log_auth_failure(struct ike_sa *sa, const char *why)
 	if (!log_limit_pass(&e->lim_auth, 20, &sup))
 		return;
 	log_event(SEV_WARNING, 750003, "Local:%s Remote:%s Username:%s Negotiation aborted due to "
-		  "ERROR: %s", v2_addr_str(&sa->local, l, sizeof(l)),
-		  v2_addr_str(&sa->remote, r, sizeof(r)), sa->username ? sa->username : "Unknown",
+		  "ERROR: %s", ike_addr_str(&sa->local, l, sizeof(l)),
+		  ike_addr_str(&sa->remote, r, sizeof(r)), sa->username ? sa->username : "Unknown",
 		  why);
 	v2_log(sa, 1, "authentication failed: %s", why);
 }
@@ -142,7 +142,7 @@ static int auth_setup(struct v2_ctx *c, const char **why)
 	free(sa->tunnel_group);
 	sa->tunnel_group = mem_strdup(a->tg->name);
 	a->remote_auth = a->tg->ikev2_remote_auth;
-	v2_ip_str(ntohl(sa->remote.sin_addr.s_addr), a->peer_str, sizeof(a->peer_str));
+	ike_ip_str(ntohl(sa->remote.sin_addr.s_addr), a->peer_str, sizeof(a->peer_str));
 	a->aaa = (struct aaa_ctx){ .conf = sa->conf, .server_group = a->tg->authn_server_group,
 				   .tunnel_group = a->tg->name, .peer = a->peer_str };
 	return 0;
@@ -177,7 +177,7 @@ static int our_auth_psk(struct v2_ctx *c, const char *psk)
 	ikev2_w_auth(c->w, IKEV2_AUTH_PSK, mac, mac_len);
 	char ip[INET_ADDRSTRLEN];
 	free(sa->local_id);
-	sa->local_id = mem_strdup(v2_ip_str(ntohl(sa->local.sin_addr.s_addr), ip, sizeof(ip)));
+	sa->local_id = mem_strdup(ike_ip_str(ntohl(sa->local.sin_addr.s_addr), ip, sizeof(ip)));
 	sa->auth_sign = IKE_AUTHK_PSK;
 	v2_log(sa, 2, "My authentication method is 'PSK'");
 	rc = 0;

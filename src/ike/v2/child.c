@@ -111,14 +111,14 @@ static void log_child(struct ike_sa *sa, const struct child_sa *k)
 	       "lifetime %u s / %llu KB%s", k->spi_in, k->spi_out,
 	       ikev2_transform_name(IKEV2_TRANS_ENCR, k->encr_id), k->encr_bits,
 	       k->integ_id ? ikev2_transform_name(IKEV2_TRANS_INTEG, k->integ_id) : "(AEAD)",
-	       k->pfs_group ? " PFS" : "", v2_ip_str(k->local_ts.start, li, sizeof(li)),
-	       v2_ip_str(k->local_ts.end, le, sizeof(le)), v2_ip_str(k->remote_ts.start, ri, sizeof(ri)),
+	       k->pfs_group ? " PFS" : "", ike_ip_str(k->local_ts.start, li, sizeof(li)),
+	       ike_ip_str(k->local_ts.end, le, sizeof(le)), ike_ip_str(k->remote_ts.start, ri, sizeof(ri)),
 	       k->lifetime_sec, (unsigned long long)k->lifetime_kb,
 	       k->udp_encap ? ", UDP-encapsulated" : "");
 	char a[16], b[16];
 	const char *user = sa->username ? sa->username : "?";
-	v2_ip_str(ntohl(sa->local.sin_addr.s_addr), a, sizeof(a));
-	v2_ip_str(ntohl(sa->remote.sin_addr.s_addr), b, sizeof(b));
+	ike_ip_str(ntohl(sa->local.sin_addr.s_addr), a, sizeof(a));
+	ike_ip_str(ntohl(sa->remote.sin_addr.s_addr), b, sizeof(b));
 	log_event(SEV_INFO, 602303, "IPSEC: An outbound remote access SA (SPI= 0x%08X) between %s "
 		  "and %s (user= %s) has been created.", k->spi_out, a, b, user);
 	log_event(SEV_INFO, 602303, "IPSEC: An inbound remote access SA (SPI= 0x%08X) between %s "

@@ -22,22 +22,6 @@
 
 #define MAX_SPLIT 16
 
-static const char *stable_pool_name(const struct conf *c, const char *name)
-{
-	for (size_t i = 0; c && name && i < c->n_pools; i++)
-		if (strcmp(c->pools[i].name, name) == 0)
-			return c->pools[i].name;
-	return name;
-}
-
-static uint32_t pool_mask(const struct conf *c, const char *name)
-{
-	for (size_t i = 0; c && name && i < c->n_pools; i++)
-		if (strcmp(c->pools[i].name, name) == 0)
-			return c->pools[i].mask;
-	return 0;
-}
-
 static int lease(struct v2_ctx *c, const struct conf_group_policy *gp)
 {
 	struct ike_sa *sa = c->sa;
@@ -66,13 +50,13 @@ static int lease(struct v2_ctx *c, const struct conf_group_policy *gp)
 		return -1;
 	}
 	sa->assigned_addr = addr;
-	sa->pool_name = stable_pool_name(sa->conf, pool);
+	sa->pool_name = ike_pool_name(sa->conf, pool);
 	sa->lease_held = true;
 	char ip[INET_ADDRSTRLEN];
 	log_event(SEV_INFO, 737006, "IPAA: Session=0x%08x, Local pool request succeeded for "
 		  "tunnel-group '%s'", sa->session_id, tg->name);
 	/* 737026 "Client assigned" is logged by the pool itself. */
-	v2_log(sa, 2, "IPAA: Client assigned %s from local pool %s", v2_ip_str(addr, ip, sizeof(ip)),
+	v2_log(sa, 2, "IPAA: Client assigned %s from local pool %s", ike_ip_str(addr, ip, sizeof(ip)),
 	       sa->pool_name);
 	return 0;
 }
@@ -123,7 +107,7 @@ uint16_t v2_cp_reply(struct v2_ctx *c, const struct conf_group_policy *gp)
 	uint8_t addr[4], mask[4], dns[4][4], wins[4][4], split[MAX_SPLIT][8];
 	put_addr(addr, sa->assigned_addr);
 	add_attr(&cp, IKEV2_CA_INTERNAL_IP4_ADDRESS, addr, 4);
-	uint32_t m = pool_mask(sa->conf, sa->pool_name);
+	uint32_t m = ike_pool_mask(sa->conf, sa->pool_name);
 	if (m) {
 		put_addr(mask, m);
 		add_attr(&cp, IKEV2_CA_INTERNAL_IP4_NETMASK, mask, 4);
@@ -154,6 +138,6 @@ uint16_t v2_cp_reply(struct v2_ctx *c, const struct conf_group_policy *gp)
 	ikev2_w_cp(c->w, &cp);
 	char ip[INET_ADDRSTRLEN];
 	v2_log(sa, 2, "CFG_REPLY: address %s from pool %s, %u attributes",
-	       v2_ip_str(sa->assigned_addr, ip, sizeof(ip)), sa->pool_name, cp.n);
+	       ike_ip_str(sa->assigned_addr, ip, sizeof(ip)), sa->pool_name, cp.n);
 	return 0;
 }

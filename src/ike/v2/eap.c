@@ -52,8 +52,8 @@ enum v2_verdict v2_eap_continue(struct v2_ctx *c)
 			 eap_type_name(eap_server_method(a->eap)), eap_server_reason(a->eap));
 		char l[32], r[32];
 		log_event(SEV_WARNING, 750003, "Local:%s Remote:%s Username:%s Negotiation aborted "
-			  "due to ERROR: %s", v2_addr_str(&sa->local, l, sizeof(l)),
-			  v2_addr_str(&sa->remote, r, sizeof(r)), who ? who : "Unknown", why);
+			  "due to ERROR: %s", ike_addr_str(&sa->local, l, sizeof(l)),
+			  ike_addr_str(&sa->remote, r, sizeof(r)), who ? who : "Unknown", why);
 		v2_log(sa, 1, "%s", why);
 		c->eng->st.auth_failed++;
 		c->close_reason = "EAP failure";

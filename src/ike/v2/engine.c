@@ -40,7 +40,7 @@ static void on_expiry(void *arg, uint64_t serial, uint32_t spi_in, bool hard)
 {
 	(void)arg;
 	struct ike_sa *sa = ike_sa_find_serial(serial);
-	struct child_sa *k = sa && sa->version == IKE_V2 ? v2_child_by_spi_in(sa, spi_in) : NULL;
+	struct child_sa *k = sa && sa->version == IKE_V2 ? ike_child_by_spi_in(sa, spi_in) : NULL;
 	if (!k)
 		return;
 	if (!hard) {
@@ -50,7 +50,7 @@ static void on_expiry(void *arg, uint64_t serial, uint32_t spi_in, bool hard)
 	}
 	v2_log(sa, 1, "CHILD SA 0x%08x/0x%08x expired in the data plane: deleting", k->spi_in,
 	       k->spi_out);
-	v2_child_unlink(sa, k);
+	ike_child_unlink(sa, k);
 	ike_child_free(k);
 	if (sa->state == IKE_STATE_ESTABLISHED &&
 	    v2_send_request(sa, V2_REQ_DELETE_CHILD, fill_delete_child, &spi_in) == 0)

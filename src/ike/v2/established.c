@@ -54,14 +54,14 @@ static void initial_contact(struct ike_sa *sa)
 static void log_up(struct ike_sa *sa)
 {
 	char l[32], r[32], ip[INET_ADDRSTRLEN];
-	v2_addr_str(&sa->local, l, sizeof(l));
-	v2_addr_str(&sa->remote, r, sizeof(r));
+	ike_addr_str(&sa->local, l, sizeof(l));
+	ike_addr_str(&sa->remote, r, sizeof(r));
 	const char *user = sa->username ? sa->username : "Unknown";
 	if (sa->assigned_addr)
 		log_event(SEV_NOTICE, 751025, "Local:%s Remote:%s Username:%s IKEv2 Group:%s IPv4 "
 			  "Address=%s IPv6 address=invalid-addr-2-0.0.0.0 assigned to session", l, r,
 			  user, sa->group_policy ? sa->group_policy : "?",
-			  v2_ip_str(sa->assigned_addr, ip, sizeof(ip)));
+			  ike_ip_str(sa->assigned_addr, ip, sizeof(ip)));
 	log_event(SEV_NOTICE, 750006, "Local:%s Remote:%s Username:%s IKEv2 SA UP. Reason: New "
 		  "Connection Established", l, r, user);
 }

@@ -238,7 +238,7 @@ static void handle_protected(struct ikev2 *e, struct ike_sa *sa, const struct ik
 		if (moved && sa->children) {
 			char a[32];
 			v2_log(sa, 1, "peer moved to %s: updating its CHILD SAs",
-			       v2_addr_str(&p->from, a, sizeof(a)));
+			       ike_addr_str(&p->from, a, sizeof(a)));
 			ike_child_peer_moved(sa);
 		}
 		process_inner(e, sa, p, &m->hdr, first, &plain);

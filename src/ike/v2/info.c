@@ -26,7 +26,7 @@ static size_t delete_children(struct ike_sa *sa, const struct ikev2_delete *d, u
 	size_t n = 0;
 	for (uint16_t i = 0; i < d->n_spi && (size_t)(i + 1) * 4 <= d->spis.len; i++) {
 		uint32_t spi = be32(d->spis.data + 4 * i);
-		struct child_sa *k = v2_child_by_spi_out(sa, spi);
+		struct child_sa *k = ike_child_by_spi_out(sa, spi);
 		if (!k) {
 			v2_log(sa, 2, "DELETE for unknown CHILD SA 0x%08x: ignored", spi);
 			continue;
@@ -39,7 +39,7 @@ static size_t delete_children(struct ike_sa *sa, const struct ikev2_delete *d, u
 			ours[4 * n + 3] = (uint8_t)k->spi_in;
 			n++;
 		}
-		v2_child_unlink(sa, k);
+		ike_child_unlink(sa, k);
 		ike_child_free(k);
 	}
 	return n;

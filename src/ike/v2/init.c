@@ -50,8 +50,8 @@ static void log_abort(const struct ike_pkt *p, const char *why)
 {
 	char l[32], r[32];
 	log_event(SEV_WARNING, 750003, "Local:%s Remote:%s Username:Unknown Negotiation aborted due "
-		  "to ERROR: %s", v2_addr_str(&p->to, l, sizeof(l)),
-		  v2_addr_str(&p->from, r, sizeof(r)), why);
+		  "to ERROR: %s", ike_addr_str(&p->to, l, sizeof(l)),
+		  ike_addr_str(&p->from, r, sizeof(r)), why);
 }
 
 /* §2.6: above the half-open threshold every IKE_SA_INIT must return our
@@ -218,7 +218,7 @@ enum v2_verdict v2_init_request(struct v2_ctx *c)
 	struct conf *conf = v2_conf(c->eng);
 	char l[32], r[32];
 	log_event(SEV_NOTICE, 750002, "Local:%s Remote:%s Username:Unknown Received a IKE_INIT_SA "
-		  "request", v2_addr_str(&p->to, l, sizeof(l)), v2_addr_str(&p->from, r, sizeof(r)));
+		  "request", ike_addr_str(&p->to, l, sizeof(l)), ike_addr_str(&p->from, r, sizeof(r)));
 	v2_dump(NULL, m, false);
 	if (!conf || m->nonce.len < IKE_NONCE_MIN || m->nonce.len > IKE_NONCE_MAX ||
 	    p->len > 65535)

@@ -205,7 +205,7 @@ static enum v2_verdict child(struct v2_ctx *c)
 		return V2_NOTIFY;
 	}
 	if (rk) {
-		if (rk->spi.len != 4 || !(old = v2_child_by_spi_out(sa, be32(rk->spi.data)))) {
+		if (rk->spi.len != 4 || !(old = ike_child_by_spi_out(sa, be32(rk->spi.data)))) {
 			v2_log(sa, 1, "REKEY_SA for an unknown CHILD SA");
 			c->notify = IKEV2_N_CHILD_SA_NOT_FOUND;
 			return V2_NOTIFY;

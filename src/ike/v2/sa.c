@@ -17,6 +17,7 @@
 #include "base/mem.h"
 #include "conf/conf.h"
 #include "ike/core/child.h"
+#include "ike/core/session.h"
 #include "ike/v2/v2.h"
 
 struct conf *v2_conf(struct ikev2 *e)
@@ -36,22 +37,6 @@ const struct trustpoint_store *v2_trustpoints(struct ikev2 *e)
 
 /* ---- logging ------------------------------------------------------------ */
 
-const char *v2_ip_str(uint32_t host_addr, char *buf, size_t len)
-{
-	struct in_addr a = { .s_addr = htonl(host_addr) };
-	if (!inet_ntop(AF_INET, &a, buf, (socklen_t)len))
-		snprintf(buf, len, "?");
-	return buf;
-}
-
-const char *v2_addr_str(const struct sockaddr_in *a, char *buf, size_t len)
-{
-	char ip[INET_ADDRSTRLEN];
-	v2_ip_str(ntohl(a->sin_addr.s_addr), ip, sizeof(ip));
-	snprintf(buf, len, "%s:%u", ip, ntohs(a->sin_port));
-	return buf;
-}
-
 void v2_log(const struct ike_sa *sa, unsigned level, const char *fmt, ...)
 {
 	if (!log_debug_on(LOG_IKEV2, level))
@@ -62,7 +47,7 @@ void v2_log(const struct ike_sa *sa, unsigned level, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	int n = snprintf(ctx, sizeof(ctx), "IP = %s, SPI = %016llx/%016llx",
-			 v2_addr_str(&sa->remote, peer, sizeof(peer)),
+			 ike_addr_str(&sa->remote, peer, sizeof(peer)),
 			 (unsigned long long)sa->spi_i, (unsigned long long)sa->spi_r);
 	if (sa->tunnel_group && n > 0 && (size_t)n < sizeof(ctx))
 		n += snprintf(ctx + n, sizeof(ctx) - (size_t)n, ", Group = %s", sa->tunnel_group);
@@ -80,7 +65,7 @@ void v2_log_peer(const struct sockaddr_in *peer, unsigned level, const char *fmt
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	log_debug(LOG_IKEV2, level, "IP = %s: %s", v2_addr_str(peer, a, sizeof(a)), msg);
+	log_debug(LOG_IKEV2, level, "IP = %s: %s", ike_addr_str(peer, a, sizeof(a)), msg);
 }
 
 struct dump_arg {
@@ -210,70 +195,20 @@ void v2_dgrams_free(struct v2_dgrams *d)
 
 void v2_release_lease(struct ike_sa *sa)
 {
-	if (!sa->lease_held)
-		return;
-	struct v2_sa *v = v2_of(sa);
 	char ip[INET_ADDRSTRLEN];
-	struct pool_set *ps = v2_pools(v->eng);
-	if (ps && pool_release(ps, sa->assigned_addr) == 0)   /* the pool logs 737016 */
-		v2_log(sa, 2, "IPAA: released %s to local pool %s",
-		       v2_ip_str(sa->assigned_addr, ip, sizeof(ip)),
+	uint32_t addr = sa->assigned_addr;
+	if (ike_release_lease(sa, v2_pools(v2_of(sa)->eng)))
+		v2_log(sa, 2, "IPAA: released %s to local pool %s", ike_ip_str(addr, ip, sizeof(ip)),
 		       sa->pool_name ? sa->pool_name : "?");
-	else
-		log_msg(SEV_WARNING, "session 0x%08x: address %s was not leased at release",
-			sa->session_id, v2_ip_str(sa->assigned_addr, ip, sizeof(ip)));
-	sa->lease_held = false;
 }
 
 static void log_down(struct ike_sa *sa, const char *reason)
 {
-	char ip[INET_ADDRSTRLEN], l[32], r[32];
-	time_t now = time(NULL);
-	uint64_t secs = now > sa->created ? (uint64_t)(now - sa->created) : 0;
-	uint64_t tx = sa->bytes_out, rx = sa->bytes_in;
-	for (struct child_sa *c = sa->children; c; c = c->next) {
-		tx += c->bytes_out;
-		rx += c->bytes_in;
-	}
+	char l[32], r[32];
 	log_event(SEV_NOTICE, 750007, "Local:%s Remote:%s Username:%s IKEv2 SA DOWN. Reason: %s",
-		  v2_addr_str(&sa->local, l, sizeof(l)), v2_addr_str(&sa->remote, r, sizeof(r)),
+		  ike_addr_str(&sa->local, l, sizeof(l)), ike_addr_str(&sa->remote, r, sizeof(r)),
 		  sa->username ? sa->username : "Unknown", reason);
-	log_event(SEV_WARNING, 113019, "Group = %s, Username = %s, IP = %s, Session disconnected. "
-		  "Session Type: IKEv2, Duration: %uh:%02um:%02us, Bytes xmt: %llu, Bytes rcv: %llu, "
-		  "Reason: %s", sa->tunnel_group ? sa->tunnel_group : "Unknown",
-		  sa->username ? sa->username : "Unknown",
-		  v2_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)),
-		  (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60), (unsigned)(secs % 60),
-		  (unsigned long long)tx, (unsigned long long)rx, reason);
-}
-
-void v2_child_unlink(struct ike_sa *sa, struct child_sa *ch)
-{
-	for (struct child_sa **pp = &sa->children; *pp; pp = &(*pp)->next) {
-		if (*pp == ch) {
-			*pp = ch->next;
-			ch->next = NULL;
-			sa->bytes_in += ch->bytes_in;
-			sa->bytes_out += ch->bytes_out;
-			return;
-		}
-	}
-}
-
-struct child_sa *v2_child_by_spi_out(struct ike_sa *sa, uint32_t spi_out)
-{
-	for (struct child_sa *c = sa->children; c; c = c->next)
-		if (c->spi_out == spi_out)
-			return c;
-	return NULL;
-}
-
-struct child_sa *v2_child_by_spi_in(struct ike_sa *sa, uint32_t spi_in)
-{
-	for (struct child_sa *c = sa->children; c; c = c->next)
-		if (c->spi_in == spi_in)
-			return c;
-	return NULL;
+	ike_log_session_down(sa, reason);
 }
 
 void v2_sa_destroy(struct ike_sa *sa, const char *reason, bool log)
@@ -466,7 +401,7 @@ static void tick(void *arg)
 		char l[32], r[32];
 		log_event(SEV_WARNING, 750003, "Local:%s Remote:%s Username:%s Negotiation aborted "
 			  "due to ERROR: Auth exchange timed out",
-			  v2_addr_str(&sa->local, l, sizeof(l)), v2_addr_str(&sa->remote, r, sizeof(r)),
+			  ike_addr_str(&sa->local, l, sizeof(l)), ike_addr_str(&sa->remote, r, sizeof(r)),
 			  sa->username ? sa->username : "Unknown");
 		v2_sa_destroy(sa, "Negotiation timeout", false);
 		return;
@@ -493,7 +428,7 @@ static void tick(void *arg)
 			v2_log(sa, 1, "CHILD SA 0x%08x/0x%08x lifetime expired: deleting", c->spi_in,
 			       c->spi_out);
 			uint32_t spi = c->spi_in;
-			v2_child_unlink(sa, c);
+			ike_child_unlink(sa, c);
 			ike_child_free(c);
 			if (v2_send_request(sa, V2_REQ_DELETE_CHILD, fill_delete_child, &spi) == 0)
 				v->req_child_spi = spi;

@@ -25,6 +25,7 @@
 #include "ike/core/job.h"
 #include "ike/core/keys.h"
 #include "ike/core/sa.h"
+#include "ike/core/session.h"
 #include "ike/core/sk.h"
 #include "ike/v2/ikev2.h"
 #include "aaa/aaa.h"
@@ -234,8 +235,6 @@ void v2_log(const struct ike_sa *sa, unsigned level, const char *fmt, ...)
 /* Debug lines about a peer before an SA exists. */
 void v2_log_peer(const struct sockaddr_in *peer, unsigned level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-const char *v2_addr_str(const struct sockaddr_in *a, char *buf, size_t len);
-const char *v2_ip_str(uint32_t host_addr, char *buf, size_t len);
 void v2_dump(const struct ike_sa *sa, const struct ikev2_msg *m, bool sent);
 
 /* ---- proposal.c (pure) ------------------------------------------------------ */
@@ -330,8 +329,5 @@ uint16_t v2_child_create(struct v2_ctx *c, const struct ikev2_sa *sai,
 /* Protected networks for TSr from the effective group-policy. */
 size_t v2_protected_nets(const struct conf *c, const struct conf_group_policy *gp,
 			 struct ike_ts *out, size_t max);
-void v2_child_unlink(struct ike_sa *sa, struct child_sa *ch);
-struct child_sa *v2_child_by_spi_out(struct ike_sa *sa, uint32_t spi_out);
-struct child_sa *v2_child_by_spi_in(struct ike_sa *sa, uint32_t spi_in);
 
 #endif

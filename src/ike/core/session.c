@@ -1,0 +1,106 @@
+/* Session helpers shared by the IKEv1 and IKEv2 engines (session.h). */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "aaa/pool.h"
+#include "base/log.h"
+#include "ike/core/session.h"
+
+const char *ike_ip_str(uint32_t host_addr, char *buf, size_t len)
+{
+	struct in_addr a = { .s_addr = htonl(host_addr) };
+	if (!inet_ntop(AF_INET, &a, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+const char *ike_addr_str(const struct sockaddr_in *a, char *buf, size_t len)
+{
+	char ip[INET_ADDRSTRLEN];
+	ike_ip_str(ntohl(a->sin_addr.s_addr), ip, sizeof(ip));
+	snprintf(buf, len, "%s:%u", ip, ntohs(a->sin_port));
+	return buf;
+}
+
+void ike_child_unlink(struct ike_sa *sa, struct child_sa *ch)
+{
+	for (struct child_sa **pp = &sa->children; *pp; pp = &(*pp)->next) {
+		if (*pp == ch) {
+			*pp = ch->next;
+			ch->next = NULL;
+			sa->bytes_in += ch->bytes_in;
+			sa->bytes_out += ch->bytes_out;
+			return;
+		}
+	}
+}
+
+struct child_sa *ike_child_by_spi_in(struct ike_sa *sa, uint32_t spi_in)
+{
+	for (struct child_sa *c = sa->children; c; c = c->next)
+		if (c->spi_in == spi_in)
+			return c;
+	return NULL;
+}
+
+struct child_sa *ike_child_by_spi_out(struct ike_sa *sa, uint32_t spi_out)
+{
+	for (struct child_sa *c = sa->children; c; c = c->next)
+		if (c->spi_out == spi_out)
+			return c;
+	return NULL;
+}
+
+static const struct conf_pool *pool_named(const struct conf *c, const char *name)
+{
+	for (size_t i = 0; c && name && i < c->n_pools; i++)
+		if (strcmp(c->pools[i].name, name) == 0)
+			return &c->pools[i];
+	return NULL;
+}
+
+const char *ike_pool_name(const struct conf *c, const char *name)
+{
+	const struct conf_pool *p = pool_named(c, name);
+	return p ? p->name : name;
+}
+
+uint32_t ike_pool_mask(const struct conf *c, const char *name)
+{
+	const struct conf_pool *p = pool_named(c, name);
+	return p ? p->mask : 0;
+}
+
+bool ike_release_lease(struct ike_sa *sa, struct pool_set *pools)
+{
+	if (!sa->lease_held)
+		return false;
+	sa->lease_held = false;
+	if (pools && pool_release(pools, sa->assigned_addr) == 0)   /* the pool logs 737016 */
+		return true;
+	char ip[INET_ADDRSTRLEN];
+	log_msg(SEV_WARNING, "session 0x%08x: address %s was not leased at release",
+		sa->session_id, ike_ip_str(sa->assigned_addr, ip, sizeof(ip)));
+	return false;
+}
+
+void ike_log_session_down(const struct ike_sa *sa, const char *reason)
+{
+	char ip[INET_ADDRSTRLEN];
+	time_t now = time(NULL);
+	uint64_t secs = now > sa->created ? (uint64_t)(now - sa->created) : 0;
+	uint64_t tx = sa->bytes_out, rx = sa->bytes_in;
+	for (const struct child_sa *c = sa->children; c; c = c->next) {
+		tx += c->bytes_out;
+		rx += c->bytes_in;
+	}
+	log_event(SEV_WARNING, 113019, "Group = %s, Username = %s, IP = %s, Session disconnected. "
+		  "Session Type: IKEv%d, Duration: %uh:%02um:%02us, Bytes xmt: %llu, Bytes rcv: %llu, "
+		  "Reason: %s", sa->tunnel_group ? sa->tunnel_group : "Unknown",
+		  sa->username ? sa->username : "Unknown",
+		  ike_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)), (int)sa->version,
+		  (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60), (unsigned)(secs % 60),
+		  (unsigned long long)tx, (unsigned long long)rx, reason ? reason : "Unknown");
+}

@@ -1,0 +1,38 @@
+/* Pieces of an IKE session that both engines (ike/v1, ike/v2) share:
+ * printable addresses, the CHILD SA list of an IKE SA, the address lease
+ * and the "session disconnected" event. */
+#ifndef RAVPN_IKE_CORE_SESSION_H
+#define RAVPN_IKE_CORE_SESSION_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ike/core/sa.h"
+
+struct pool_set;
+
+/* "10.0.0.2" from a host-order address; "10.0.0.2:500" from a sockaddr. */
+const char *ike_ip_str(uint32_t host_addr, char *buf, size_t len);
+const char *ike_addr_str(const struct sockaddr_in *a, char *buf, size_t len);
+
+/* Take a CHILD SA off its IKE SA (its byte counts stay in the session's
+ * totals); the caller frees it. */
+void ike_child_unlink(struct ike_sa *sa, struct child_sa *ch);
+struct child_sa *ike_child_by_spi_in(struct ike_sa *sa, uint32_t spi_in);
+struct child_sa *ike_child_by_spi_out(struct ike_sa *sa, uint32_t spi_out);
+
+/* The configured pool's own name string (stable for the SA's lifetime) and
+ * mask (0 when the pool has none). */
+const char *ike_pool_name(const struct conf *c, const char *name);
+uint32_t ike_pool_mask(const struct conf *c, const char *name);
+/* Give the session's address back to its pool.  Returns true when an
+ * address was held and released; logs a warning when the pool did not
+ * know it. */
+bool ike_release_lease(struct ike_sa *sa, struct pool_set *pools);
+
+/* %RAVPN-4-113019 "Session disconnected" with duration and byte counts. */
+void ike_log_session_down(const struct ike_sa *sa, const char *reason);
+
+#endif
