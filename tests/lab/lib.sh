@@ -36,7 +36,8 @@
 # with all logs), LAB_VERBOSE=1 (log every command), LAB_QUIET=1 (no progress
 # lines), LAB_TIMEOUT (swanctl --initiate timeout, default 30 s),
 # LAB_DATAPLANE=0|1 (scenarios skip/run their ping through the tunnel; the
-# default is lab_dataplane's, see below).
+# default is lab_dataplane's, see below), LAB_CHARON_EXTRA (strongswan.conf
+# lines added at the end of charon's section, e.g. bench/handshake's tuning).
 #
 # Typical use (see tests/lab/pending/*.sh):
 #   lab_init
@@ -401,6 +402,8 @@ lab_charon_start() {
 				default = -1
 			}
 		}
+		# LAB_CHARON_EXTRA: more charon settings (bench/handshake), last so they win
+		${LAB_CHARON_EXTRA:-}
 	}
 	swanctl {
 		load = random openssl pem pkcs1 pkcs8 x509 pubkey revocation constraints
