@@ -9,12 +9,11 @@
 #  4. prints `show crypto ikev2 sa detail` and `show vpn-sessiondb detail anyconnect`
 #  5. pings the server through the tunnel and prints `show crypto ipsec sa`
 #  6. disconnects
-#  7. (DEMO_IKEV1=1) IKEv1: restarts the gateway with the PIX 6.3 config of
-#     seed 004 (tests/lab/configs/pix.conf), connects vpnc (the Cisco VPN
-#     Client clone: Aggressive Mode, group vpn3000, XAUTH, Mode Config), prints
-#     `show crypto isakmp sa` and `show vpn-sessiondb remote`, pings the
-#     server through vpnc's TUN and disconnects.  Off by default until ravpnd
-#     speaks IKEv1 (DEMO_IKEV1=0 prints how to turn it on).
+#  7. IKEv1: restarts the gateway with the PIX 6.3 config of seed 004
+#     (tests/lab/configs/pix.conf), connects vpnc (the Cisco VPN Client clone:
+#     Aggressive Mode, group vpn3000, XAUTH, Mode Config), prints `show crypto
+#     isakmp sa` and `show vpn-sessiondb remote`, pings the server through
+#     vpnc's TUN and disconnects (DEMO_IKEV1=0 leaves this part out).
 #  then tears everything down.
 #
 # DEMO_CONF=FILE picks another config; LAB_GW=strongswan runs the same story
@@ -108,7 +107,7 @@ fi
 
 # ---------------------------------------------------------------------------
 # IKEv1: vpnc against the PIX 6.3 config of seed 004
-DEMO_IKEV1=${DEMO_IKEV1:-0}
+DEMO_IKEV1=${DEMO_IKEV1:-1}
 if [ "$DEMO_IKEV1" = 1 ]; then
 	lab_step "7. IKEv1: a Cisco VPN Client (vpnc) against the PIX 6.3 config of seed 004"
 	# one gateway at a time in the gw namespace: stop the IKEv2 one first
@@ -149,6 +148,6 @@ if [ "$DEMO_IKEV1" = 1 ]; then
 		lab_swanctl gw --list-sas | sed 's/^/    /'
 	fi
 else
-	say "" "(IKEv1 part skipped: DEMO_IKEV1=1 adds a vpnc session against tests/lab/configs/pix.conf)"
+	say "" "(IKEv1 part left out: DEMO_IKEV1=0)"
 fi
 say "done: namespaces, processes and files of this demo are removed on exit."
