@@ -15,16 +15,19 @@
 
 #include "base/loop.h"
 #include "client/cli.h"
+#include "client/ini1.h"
 #include "client/load.h"
 
 enum lstate { L_IDLE, L_INIT, L_UP, L_CLOSING, L_DONE };
 
 struct lclient {
 	struct load *ld;
-	struct ini2 *ike;
+	struct ini2 *ike;            /* IKEv2, or ... */
+	struct ini1 *ike1;           /* ... IKEv1 (--ikev1) */
 	int fd;
 	unsigned idx;                /* from 1 */
 	uint16_t port;               /* our UDP port (host order) */
+	uint32_t local;              /* our address if bound to one (host order) */
 	enum lstate st;
 	bool was_up, local_err;
 	enum ini2_result result;
@@ -40,6 +43,8 @@ struct lclient {
 struct load {
 	const struct load_opts *o;
 	struct ini2_config base;
+	struct ini1_config base1;
+	bool v1;
 	const char *user_fmt;
 	struct loop *loop;
 	struct lclient *c;
@@ -58,6 +63,47 @@ static uint64_t now_us(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* ---- the two engines: same hooks, same life cycle ---------------------------- */
+
+static void eng_input(struct lclient *c, const uint8_t *data, size_t len)
+{
+	if (c->ike1)
+		ini1_input(c->ike1, data, len);
+	else if (c->ike)
+		ini2_input(c->ike, data, len);
+}
+
+static void eng_close(struct lclient *c)
+{
+	if (c->ike1)
+		ini1_close(c->ike1);
+	else if (c->ike)
+		ini2_close(c->ike);
+}
+
+static void eng_suite(const struct lclient *c, char *out, size_t len)
+{
+	if (c->ike1)
+		ini1_suite(c->ike1, out, len);
+	else if (c->ike)
+		ini2_suite(c->ike, out, len);
+}
+
+/* Create and start the engine of c; -1 when it could not start. */
+static int eng_start(struct load *ld, struct lclient *c, const struct ini2_hooks *h)
+{
+	if (ld->v1) {
+		struct ini1_config cfg = ld->base1;
+		cfg.user = ld->user_fmt ? c->user : NULL;
+		c->ike1 = ini1_new(ld->loop, &cfg, h);
+		return c->ike1 && ini1_start(c->ike1) == 0 ? 0 : -1;
+	}
+	struct ini2_config cfg = ld->base;
+	cfg.user = ld->user_fmt ? c->user : NULL;
+	c->ike = ini2_new(ld->loop, &cfg, h);
+	return c->ike && ini2_start(c->ike) == 0 ? 0 : -1;
 }
 
 /* ---- pure pieces ------------------------------------------------------------ */
@@ -105,9 +151,10 @@ static const char *result_key(unsigned r)
 
 void load_usage(FILE *f)
 {
-	fputs("Load mode (IKEv2): ravpn-connect --gateway HOST --group NAME [--user U%d] [--auth ...]\n"
+	fputs("Load mode: ravpn-connect [--ikev1] --gateway HOST --group NAME [--user U%d] [--auth ...]\n"
 	      "         --load N [--rate R|0] [--inflight K] [--duration S] [--hold]\n"
-	      "         [--json FILE] [--dump FILE] [--retrans-ms MS]\n"
+	      "         [--json FILE] [--dump FILE] [--retrans-ms MS] [--source A[-B]]\n"
+	      "(IKEv1: --ikev1 --group G --user U, group key and XAUTH password as usual.)\n"
 	      "N clients, one UDP socket each, started at R/s (default 50, 0 = unlimited),\n"
 	      "closed with DELETE once all are up (or after S s) unless --hold; JSON summary\n"
 	      "on stdout or FILE; --dump lists every client and its address.\n",
@@ -117,7 +164,25 @@ void load_usage(FILE *f)
 static const struct { const char *name; bool arg; } load_flags[] = {
 	{ "load", true }, { "rate", true }, { "inflight", true }, { "duration", true },
 	{ "retrans-ms", true }, { "hold", false }, { "json", true }, { "dump", true },
+	{ "source", true },
 };
+
+/* A or A-B (IPv4, A <= B) -> host order. */
+static int load_range(const char *v, uint32_t *first, uint32_t *last)
+{
+	char a[2 * INET_ADDRSTRLEN], *dash;
+	struct in_addr x, y;
+	if (snprintf(a, sizeof(a), "%s", v) >= (int)sizeof(a))
+		return -1;
+	dash = strchr(a, '-');
+	if (dash)
+		*dash++ = 0;
+	if (inet_pton(AF_INET, a, &x) != 1 || inet_pton(AF_INET, dash ? dash : a, &y) != 1)
+		return -1;
+	*first = ntohl(x.s_addr);
+	*last = ntohl(y.s_addr);
+	return *first && *first <= *last ? 0 : -1;
+}
 
 static int load_num(const char *s, unsigned max, unsigned *out)
 {
@@ -143,6 +208,8 @@ static int load_set(struct load_opts *lo, const char *name, const char *v)
 		return load_num(v, 86400 * 365, &lo->duration);
 	if (!strcmp(name, "retrans-ms"))
 		return load_num(v, 60000, &lo->retrans_ms);
+	if (!strcmp(name, "source"))
+		return load_range(v, &lo->src_first, &lo->src_last);
 	if (!strcmp(name, "json"))
 		lo->json = v;
 	else if (!strcmp(name, "dump"))
@@ -227,9 +294,9 @@ static void on_readable(int fd, uint32_t events, void *arg)
 		if (from.sin_addr.s_addr != c->ld->gw500.sin_addr.s_addr)
 			continue;
 		if (from.sin_port == c->ld->gw500.sin_port)
-			ini2_input(c->ike, pkt, (size_t)n);
+			eng_input(c, pkt, (size_t)n);
 		else if (n > 4 && memcmp(pkt, "\0\0\0\0", 4) == 0)
-			ini2_input(c->ike, pkt + 4, (size_t)n - 4);
+			eng_input(c, pkt + 4, (size_t)n - 4);
 		/* anything else on 4500 would be ESP: no data path here */
 	}
 }
@@ -238,6 +305,9 @@ static int open_socket(struct lclient *c)
 {
 	struct sockaddr_in me = { .sin_family = AF_INET };
 	socklen_t ml = sizeof(me);
+	const struct load_opts *o = c->ld->o;
+	if (o->src_first)                    /* spread over the --source addresses */
+		me.sin_addr.s_addr = htonl(o->src_first + (c->idx - 1) % (o->src_last - o->src_first + 1));
 	c->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (c->fd < 0)
 		return -1;
@@ -250,6 +320,7 @@ static int open_socket(struct lclient *c)
 		return -1;
 	}
 	c->port = ntohs(me.sin_port);
+	c->local = ntohl(me.sin_addr.s_addr);
 	return 0;
 }
 
@@ -271,10 +342,10 @@ static void on_up(void *arg, const struct ini2_lease *l)
 	ld->ever_up++;
 	ld->t_last_up_us = c->t_up_us;
 	if (!ld->suite[0])
-		ini2_suite(c->ike, ld->suite, sizeof(ld->suite));
+		eng_suite(c, ld->suite, sizeof(ld->suite));
 	if (ld->closing) {                   /* up after the close began: close it too */
 		c->st = L_CLOSING;
-		ini2_close(c->ike);
+		eng_close(c);
 	}
 	pump(ld);
 	check_settled(ld);
@@ -316,16 +387,13 @@ static void on_down(void *arg, enum ini2_result r, const char *why)
 static void start_one(struct load *ld)
 {
 	struct lclient *c = &ld->c[ld->started++];
-	struct ini2_config cfg = ld->base;
 	c->st = L_INIT;
 	ld->pending++;
 	c->t0_us = now_us();
 	if (load_user_name(ld->user_fmt ? ld->user_fmt : "", c->idx, c->user, sizeof(c->user)) < 0)
 		c->user[0] = 0;
-	cfg.user = ld->user_fmt ? c->user : NULL;
 	struct ini2_hooks h = { on_send, NULL, NULL, NULL, on_up, on_down, c };
-	if (open_socket(c) == 0 && (c->ike = ini2_new(ld->loop, &cfg, &h)) != NULL &&
-	    ini2_start(c->ike) == 0)
+	if (open_socket(c) == 0 && eng_start(ld, c, &h) == 0)
 		return;
 	if (c->st != L_INIT)                 /* ini2_start went down already */
 		return;
@@ -378,17 +446,22 @@ static void dump(struct load *ld)
 		fprintf(stderr, "ravpn-connect: cannot write %s: %s\n", ld->o->dump, strerror(errno));
 		return;
 	}
-	fprintf(f, "# index local_port user address latency_ms state\n");
+	fprintf(f, "# index local_port user address latency_ms state local_address\n");
 	for (unsigned i = 0; i < ld->started; i++) {
 		struct lclient *c = &ld->c[i];
 		char a[INET_ADDRSTRLEN] = "-";
 		struct in_addr x = { htonl(c->addr) };
 		if (c->addr)
 			inet_ntop(AF_INET, &x, a, sizeof(a));
-		fprintf(f, "%u %u %s %s %.1f %s\n", c->idx, c->port, c->user[0] ? c->user : "-", a,
+		char la[INET_ADDRSTRLEN] = "-";
+		struct in_addr y = { htonl(c->local) };
+		if (c->local)
+			inet_ntop(AF_INET, &y, la, sizeof(la));
+		fprintf(f, "%u %u %s %s %.1f %s %s\n", c->idx, c->port, c->user[0] ? c->user : "-", a,
 			c->was_up ? (double)(c->t_up_us - c->t0_us) / 1000.0 : -1.0,
 			c->was_up && c->st != L_DONE ? "up" : result_key(c->local_err ? LOAD_LOCAL_FAIL
-										   : c->result));
+										   : c->result),
+			la);
 	}
 	fclose(f);
 }
@@ -406,7 +479,7 @@ static void close_all(struct load *ld)
 		if (c->st == L_UP || c->st == L_INIT) {
 			if (c->st == L_UP)
 				c->st = L_CLOSING;
-			ini2_close(c->ike);      /* may call on_down right here */
+			eng_close(c);            /* may call on_down right here */
 		}
 	}
 	check_settled(ld);
@@ -520,8 +593,9 @@ static void summary(struct load *ld, FILE *f)
 	double close_s = ld->t_close_us && ld->t_end_us > ld->t_close_us
 				 ? (double)(ld->t_end_us - ld->t_close_us) / 1e6 : 0;
 	const char *auth[] = { "psk", "eap-mschapv2", "eap-md5", "eap-gtc" };
-	fprintf(f, "{\n  \"ike\": \"v2\", \"auth\": \"%s\", \"group\": \"%s\",\n",
-		auth[ld->base.auth], ld->base.group ? ld->base.group : "");
+	const char *group = ld->v1 ? ld->base1.group : ld->base.group;
+	fprintf(f, "{\n  \"ike\": \"%s\", \"auth\": \"%s\", \"group\": \"%s\",\n",
+		ld->v1 ? "v1" : "v2", ld->v1 ? "psk-xauth" : auth[ld->base.auth], group ? group : "");
 	fprintf(f, "  \"clients\": %u, \"rate\": %u, \"inflight\": %u,\n", ld->n, ld->o->rate,
 		ld->o->inflight);
 	fprintf(f, "  \"started\": %u, \"up\": %u, \"failed\": %u, \"closed\": %u, \"dropped\": %u,\n",
@@ -583,6 +657,7 @@ static void teardown(struct load *ld)
 {
 	for (unsigned i = 0; ld->c && i < ld->started; i++) {
 		ini2_free(ld->c[i].ike);
+		ini1_free(ld->c[i].ike1);
 		if (ld->c[i].fd >= 0) {
 			loop_del_fd(ld->loop, ld->c[i].fd);
 			close(ld->c[i].fd);
@@ -613,9 +688,17 @@ static int write_summary(struct load *ld)
 	return fclose(f);
 }
 
-int load_run(const struct load_opts *o, const struct ini2_config *base, const char *user_fmt)
+int load_run(const struct load_opts *o, const struct ini2_config *base,
+	     const struct ini1_config *base1, const char *user_fmt)
 {
-	struct load ld = { .o = o, .base = *base, .user_fmt = user_fmt, .n = o->n, .sfd = -1 };
+	struct load ld = { .o = o, .user_fmt = user_fmt, .n = o->n, .sfd = -1 };
+	if (base1) {
+		ld.v1 = true;
+		ld.base1 = *base1;
+		ld.base.gw = base1->gw;
+	} else {
+		ld.base = *base;
+	}
 	char probe[128];
 	if (user_fmt && load_user_name(user_fmt, 1, probe, sizeof(probe)) < 0) {
 		fprintf(stderr, "ravpn-connect: --user for --load may hold one %%d and no other %%\n");
@@ -626,8 +709,8 @@ int load_run(const struct load_opts *o, const struct ini2_config *base, const ch
 		return EXIT_FAIL;
 	}
 	if (o->retrans_ms)
-		ld.base.retrans_ms = o->retrans_ms;
-	ld.gw500 = ld.gw4500 = base->gw;
+		ld.base.retrans_ms = ld.base1.retrans_ms = o->retrans_ms;
+	ld.gw500 = ld.gw4500 = ld.base.gw;
 	ld.gw4500.sin_port = htons(4500);
 	ld.c = calloc(ld.n, sizeof(*ld.c));
 	ld.loop = loop_new();

@@ -1,8 +1,8 @@
-/* ravpn-connect --load N: many emulated IKEv2 clients from one process, for
+/* ravpn-connect --load N: many emulated IKEv2 (or IKEv1) clients from one process, for
  * load tests and the handshake benchmark (bench/handshake).
  *
- * Each client is one ini2 engine (the same protocol code as the normal
- * client) with its own UDP socket on an ephemeral port, so the gateway sees
+ * Each client is one ini2 engine, or ini1 with --ikev1 (the same protocol
+ * code as the normal client) with its own UDP socket on an ephemeral port, so the gateway sees
  * N distinct (address, port) peers.  IKE_SA_INIT goes to the gateway's 500,
  * the rest to its 4500 from the same socket (the engine fakes NAT-D, so the
  * gateway expects the switch).  The CHILD SAs are negotiated for real, but
@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "client/ini2.h"
@@ -33,6 +34,8 @@ struct load_opts {
 	unsigned duration;           /* --duration S: close after S seconds, 0 = when settled */
 	unsigned retrans_ms;         /* --retrans-ms MS: first retransmission, 0 = engine's */
 	bool hold;                   /* --hold: stay up until SIGINT/SIGTERM */
+	uint32_t src_first, src_last; /* --source A[-B]: local addresses, round robin
+				       * (host order; 0 = the kernel's choice) */
 	const char *json, *dump;     /* --json FILE (else stdout), --dump FILE */
 };
 
@@ -41,10 +44,13 @@ struct load_opts {
 int load_opts_parse(int *argc, char **argv, struct load_opts *lo, char *err, size_t err_len);
 void load_usage(FILE *f);
 
-/* base: the engine configuration every client shares (gw, group, auth,
- * secret, trust, DH group); user_fmt may hold one %d (the client index,
- * from 1).  Returns an exit code (enum cli_exit). */
-int load_run(const struct load_opts *o, const struct ini2_config *base, const char *user_fmt);
+struct ini1_config;
+/* base: the IKEv2 engine configuration every client shares (gw, group,
+ * auth, secret, trust, DH group), or base1 (not NULL: IKEv1, group key and
+ * XAUTH password); user_fmt may hold one %d (the client index, from 1).
+ * Returns an exit code (enum cli_exit). */
+int load_run(const struct load_opts *o, const struct ini2_config *base,
+	     const struct ini1_config *base1, const char *user_fmt);
 
 /* Pure pieces, tested on their own. */
 /* "user%d" with i -> "user7"; 0, or -1 if fmt has any other % or does not fit. */

@@ -488,16 +488,20 @@ static int start(struct client *c)
 
 static int run_load(struct client *c, const struct load_opts *lo)
 {
-	if (c->o.version != 2) {
-		fprintf(stderr, "ravpn-connect: --load is IKEv2 only for now\n");
-		return EXIT_USAGE;
+	if (c->o.version == 1) {
+		struct ini1_config v1 = {
+			.gw = c->gw, .group = c->o.group, .group_secret = c->group_secret,
+			.user = c->o.user, .password = c->secret, .dh_group = c->o.dh,
+			.pfs_group = c->o.pfs, .dpd_sec = c->o.dpd,
+		};
+		return load_run(lo, NULL, &v1, c->o.user);
 	}
 	struct ini2_config cfg = {
 		.gw = c->gw, .group = c->o.group, .auth = c->o.auth, .secret = c->secret,
 		.ca = c->ca, .pin = c->pin, .insecure = c->o.insecure, .dh_group = c->o.dh,
 		.dpd_sec = c->o.dpd,
 	};
-	return load_run(lo, &cfg, c->o.user);
+	return load_run(lo, &cfg, NULL, c->o.user);
 }
 
 static void cleanup(struct client *c)

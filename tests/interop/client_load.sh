@@ -7,7 +7,11 @@
 #     sends DELETE, the JSON summary says 200 up / 200 closed / 0 failed, and
 #     the pool has no address in use afterwards;
 #  2. 200 clients with EAP-MSCHAPv2 (all as user Anu, the gateway certificate
-#     pinned), closed by themselves once all are up: same checks.
+#     pinned), closed by themselves once all are up: same checks;
+#  3. IKEv1 (--ikev1: Aggressive Mode, XAUTH user vpnuser1), 50 clients from
+#     50 local addresses (--source: ravpnd's INITIAL-CONTACT replaces older
+#     IKEv1 sessions of the same peer address), held up: 50 distinct
+#     addresses, 50 IKEv1 sessions at the gateway, leases back after SIGTERM.
 # Prints both JSON summaries (connects per second, latency percentiles).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"   # `sh script` works too
 set -eu
@@ -21,13 +25,14 @@ N=${LOAD_N:-200}
 RATE=${LOAD_RATE:-100}
 POOL=loadpool
 
-# load_start TAG ENV-ASSIGNMENT ARGS...: ravpn-connect --load in namespace c1.
+# load_start TAG "ENV-ASSIGNMENTS" ARGS...: ravpn-connect --load in namespace c1
+# (passwords in the environment, space-separated assignments without spaces).
 load_start() {
 	local tag=$1 envpw=$2
 	shift 2
 	mkdir -p "$LAB_DIR/c1"
 	lab_spawn "load-$tag" "$LAB_DIR/c1/load-$tag.log" \
-		ip netns exec "$(lab_ns c1)" env "$envpw" "$RAVPN_CONNECT" --gateway "$LAB_GW_ADDR" \
+		ip netns exec "$(lab_ns c1)" env $envpw "$RAVPN_CONNECT" --gateway "$LAB_GW_ADDR" \
 		--load "$N" --rate "$RATE" --json "$LAB_DIR/c1/$tag.json" --dump "$LAB_DIR/c1/$tag.dump" "$@"
 	LOAD_PID=$LAB_LAST_PID
 }
@@ -44,15 +49,15 @@ load_wait_dump() {
 }
 
 # load_check_dump TAG: N lines "up", N distinct addresses from 10.2.4.0/22,
-# N distinct local ports.
+# N distinct local (address, port) pairs.
 load_check_dump() {
 	local f=$LAB_DIR/c1/$1.dump up addrs ports bad
 	up=$(grep -v '^#' "$f" | awk '$6 == "up"' | wc -l)
 	[ "$up" = "$N" ] || lab_fail "load $1: $up of $N clients up: $(grep -v '^#' "$f" | awk '$6 != "up"' | head -n 5)"
 	addrs=$(grep -v '^#' "$f" | awk '{ print $4 }' | sort -u | wc -l)
 	[ "$addrs" = "$N" ] || lab_fail "load $1: $addrs distinct addresses for $N clients"
-	ports=$(grep -v '^#' "$f" | awk '{ print $2 }' | sort -u | wc -l)
-	[ "$ports" = "$N" ] || lab_fail "load $1: $ports distinct local ports for $N clients"
+	ports=$(grep -v '^#' "$f" | awk '{ print $7 ":" $2 }' | sort -u | wc -l)
+	[ "$ports" = "$N" ] || lab_fail "load $1: $ports distinct local address/port pairs for $N clients"
 	bad=$(grep -v '^#' "$f" | awk '{ print $4 }' | grep -Evc '^10\.2\.[4-7]\.[0-9]+$' || true)
 	[ "$bad" = 0 ] || lab_fail "load $1: $bad addresses outside 10.2.4.0/22"
 }
@@ -68,9 +73,11 @@ load_check_json() {
 	done
 }
 
-# gw_sessions: active IKEv2 sessions in show vpn-sessiondb summary.
+# gw_sessions [IKEv1|IKEv2]: active sessions in show vpn-sessiondb summary.
 gw_sessions() {
-	lab_ctl show vpn-sessiondb summary | awk -F: '/IKEv2 IPsec/ { gsub(/ /, "", $2); print $2; exit }'
+	lab_ctl show vpn-sessiondb summary |
+		awk -F: -v v="${1:-IKEv2}" '$0 ~ v " IPsec" { gsub(/ /, "", $2); print $2; found = 1; exit }
+			END { if (!found) print 0 }'
 }
 
 lab_init
@@ -109,3 +116,22 @@ cat "$LAB_DIR/c1/eap.json"
 sleep 0.5
 lab_assert_no_lease "$POOL"
 lab_pass "EAP-MSCHAPv2: $N clients up, $N distinct addresses, all closed, pool empty again"
+
+# ---- 3. IKEv1, one local address per client, held up, SIGTERM -------------------------
+N=50
+for i in $(seq 100 $((100 + N - 1))); do
+	ip -n "$(lab_ns c1)" addr add "10.0.0.$i/24" dev eth0
+done
+load_start v1 "RAVPN_GROUP_PASSWORD=Lab-v1-group-key RAVPN_PASSWORD=Lab-v1-pass1" --ikev1 --group RA-IKEV1 --user vpnuser1 \
+	--source "10.0.0.100-10.0.0.$((100 + N - 1))" --hold
+load_wait_dump v1
+load_check_dump v1
+s=$(gw_sessions IKEv1)
+[ "$s" = "$N" ] || lab_fail "gateway shows $s IKEv1 sessions, expected $N: $(lab_ctl show vpn-sessiondb summary)"
+lab_stop_pid "$LOAD_PID"
+[ "$LAB_STOP_STATUS" = 0 ] || lab_fail "load v1 exited with $LAB_STOP_STATUS: $(tail -n 20 "$LAB_DIR/c1/load-v1.log")"
+load_check_json v1
+cat "$LAB_DIR/c1/v1.json"
+sleep 0.5
+lab_assert_no_lease_v1 "$POOL"
+lab_pass "IKEv1: $N clients from $N addresses up, $N distinct addresses, $s sessions, pool empty again"

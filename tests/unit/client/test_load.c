@@ -48,6 +48,18 @@ static void load_options_refuse_bad_values_and_need_load(void)
 	char *a4[] = { "x", "--rate", "-5", "--load", "3", NULL };
 	int n4 = 5;
 	T_EQ_INT(load_opts_parse(&n4, a4, &lo, err, sizeof(err)), -1);
+	char *a6[] = { "x", "--load", "3", "--source", "10.0.0.100-10.0.0.149", NULL };
+	int n6 = 5;
+	T_EQ_INT(load_opts_parse(&n6, a6, &lo, err, sizeof(err)), 0);
+	T_EQ_INT(lo.src_first, 0x0a000064);
+	T_EQ_INT(lo.src_last, 0x0a000095);
+	char *a7[] = { "x", "--load", "3", "--source", "10.0.0.9-10.0.0.1", NULL };
+	int n7 = 5;
+	T_EQ_INT(load_opts_parse(&n7, a7, &lo, err, sizeof(err)), -1);
+	char *a8[] = { "x", "--load", "3", "--source=10.0.0.7", NULL };
+	int n8 = 4;
+	T_EQ_INT(load_opts_parse(&n8, a8, &lo, err, sizeof(err)), 0);
+	T_EQ_INT(lo.src_first, lo.src_last);
 	char *a5[] = { "x", "--loader", "3", NULL };       /* not ours: left for cli_parse */
 	int n5 = 3;
 	T_EQ_INT(load_opts_parse(&n5, a5, &lo, err, sizeof(err)), 0);
