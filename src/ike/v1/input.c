@@ -39,8 +39,9 @@ static void digest(const uint8_t *p, size_t len, uint8_t out[20])
 		memset(out, 0, 20);
 }
 
-/* Peer moved (NAT-T float to 4500, or a NAT rebinding). */
-static void note_addresses(struct ike_sa *sa, const struct ike_pkt *p)
+/* Peer moved (NAT-T float to 4500, or a NAT rebinding): called only once the
+ * message that shows the new address is authenticated. */
+void v1_note_addresses(struct ike_sa *sa, const struct ike_pkt *p)
 {
 	if (sa->remote.sin_addr.s_addr == p->from.sin_addr.s_addr &&
 	    sa->remote.sin_port == p->from.sin_port && sa->local.sin_port == p->to.sin_port)
@@ -172,8 +173,6 @@ static void phase1_message(struct ike_sa *sa, const struct ike_pkt *p, const str
 	}
 	if (rc == 0) {
 		memcpy(v->p1_rx_digest, d, 20);
-		note_addresses(sa, p);
-		sa->last_rx_ms = loop_now_ms();
 		struct v1_ctx c = { .eng = e, .sa = sa, .v = v, .pkt = p, .m = &e->msg };
 		v1_dump(sa, &e->msg, false);
 		if (h->exchange == IKEV1_X_AGGRESSIVE)
@@ -227,8 +226,10 @@ static void later_exchange(struct ike_sa *sa, const struct ike_pkt *p, const str
 		buf_free(&plain);
 		return;
 	}
-	note_addresses(sa, p);
-	sa->last_rx_ms = loop_now_ms();
+	if (h->exchange != IKEV1_X_QUICK) {        /* Quick Mode: after its own HASH check */
+		v1_note_addresses(sa, p);
+		sa->last_rx_ms = loop_now_ms();
+	}
 	if (h->exchange != IKEV1_X_INFO) {
 		if (!ex) {
 			ex = v1_exch_new(sa, h->exchange == IKEV1_X_QUICK ? V1_EX_QUICK : V1_EX_CFG_PULL,

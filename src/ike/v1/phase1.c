@@ -605,6 +605,8 @@ static void am_third(struct v1_ctx *c)
 		auth_failed(sa, "Aggressive Mode message 3");
 		return;
 	}
+	v1_note_addresses(sa, c->pkt);           /* may have floated to 4500 */
+	sa->last_rx_ms = loop_now_ms();
 	check_natd(sa, c->m);
 	phase1_authenticated(sa, c->m);
 }
@@ -745,6 +747,8 @@ static void mm_fifth(struct v1_ctx *c)
 		auth_failed(sa, "Main Mode message 5");
 		return;
 	}
+	v1_note_addresses(sa, c->pkt);           /* may have floated to 4500 */
+	sa->last_rx_ms = loop_now_ms();
 	mm_group_from_id(sa, &m->id[0]);
 	uint8_t idr[V1_MAX_ID + 8], hash_r[CRYPTO_MAX_HASH];
 	size_t idr_len = our_id(sa, idr, sizeof(idr));

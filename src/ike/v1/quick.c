@@ -18,6 +18,7 @@
 
 #include <openssl/crypto.h>
 
+#include "base/loop.h"
 #include "base/mem.h"
 #include "conf/conf.h"
 #include "ike/core/child.h"
@@ -210,6 +211,8 @@ static void quick_first(struct v1_ctx *c)
 		v1_exch_free(ex);
 		return;
 	}
+	v1_note_addresses(sa, c->pkt);
+	sa->last_rx_ms = loop_now_ms();
 	if (v->phase != V1_READY) {
 		qm_fail(sa, ex, "Quick Mode before XAUTH and Mode Config completed");
 		return;
@@ -403,6 +406,8 @@ static void quick_third(struct v1_ctx *c)
 		v1_log(sa, 1, "Quick Mode message 3 with a wrong HASH(3): dropped");
 		return;
 	}
+	v1_note_addresses(sa, c->pkt);
+	sa->last_rx_ms = loop_now_ms();
 	struct child_sa *k;
 	if (key_install(sa, q, q->ni, q->ni_len, q->nr, sizeof(q->nr), &k) < 0) {
 		qm_fail(sa, ex, "the IPsec SA could not be keyed or installed");
@@ -563,6 +568,8 @@ static void quick_second(struct v1_ctx *c)
 		v1_log(sa, 1, "Quick Mode message 2 with a wrong HASH(2): dropped");
 		return;
 	}
+	v1_note_addresses(sa, c->pkt);
+	sa->last_rx_ms = loop_now_ms();
 	ex->awaiting = false;
 	if (!IKEV1_PRESENT(m, IKEV1_PL_SA) || m->sa.n != 1 || m->sa.p[0].spi_size != 4 ||
 	    m->sa.p[0].protocol != IKEV1_PROTO_ESP || m->sa.p[0].n_transforms != 1 ||

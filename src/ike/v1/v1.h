@@ -181,6 +181,7 @@ struct v1_ctx {
 
 /* ---- input.c ------------------------------------------------------------ */
 void v1_input(void *arg, const struct ike_pkt *p);
+void v1_note_addresses(struct ike_sa *sa, const struct ike_pkt *p);
 
 /* ---- phase1.c ----------------------------------------------------------- */
 void v1_main_mode(struct v1_ctx *c);
