@@ -16,6 +16,32 @@ static size_t block_len(const struct ike_sk *s)
 	return s->encr->block_len ? s->encr->block_len : 1;
 }
 
+/* The contexts of one direction, made from the kept keys if missing. */
+static int sk_ready(struct ike_sk *s, bool in)
+{
+	struct crypto_cipher **c = in ? &s->c_in : &s->c_out;
+	struct crypto_mac **m = in ? &s->m_in : &s->m_out;
+	if (!s->encr)
+		return -1;
+	if (!*c && !(*c = crypto_cipher_new(s->encr, in ? s->ke_in : s->ke_out, s->encr->key_len,
+					     !in)))
+		return -1;
+	if (s->integ && !*m &&
+	    !(*m = crypto_mac_new(s->integ, in ? s->ka_in : s->ka_out, s->integ->key_len)))
+		return -1;
+	return 0;
+}
+
+static void sk_drop(struct ike_sk *s)
+{
+	crypto_cipher_free(s->c_in);
+	crypto_cipher_free(s->c_out);
+	crypto_mac_free(s->m_in);
+	crypto_mac_free(s->m_out);
+	s->c_in = s->c_out = NULL;
+	s->m_in = s->m_out = NULL;
+}
+
 int ike_sk_init(struct ike_sk *s, const struct crypto_encr *e, const struct crypto_integ *i,
 		const uint8_t *ke_in, const uint8_t *ka_in,
 		const uint8_t *ke_out, const uint8_t *ka_out)
@@ -25,29 +51,34 @@ int ike_sk_init(struct ike_sk *s, const struct crypto_encr *e, const struct cryp
 		return -1;
 	s->encr = e;
 	s->integ = e->aead ? NULL : i;
-	s->c_in = crypto_cipher_new(e, ke_in, e->key_len, false);
-	s->c_out = crypto_cipher_new(e, ke_out, e->key_len, true);
-	if (!s->c_in || !s->c_out)
-		goto fail;
+	if (e->key_len > CRYPTO_MAX_KEY || (s->integ && i->key_len > CRYPTO_MAX_KEY))
+		return -1;
+	if (e->key_len) {
+		memcpy(s->ke_in, ke_in, e->key_len);
+		memcpy(s->ke_out, ke_out, e->key_len);
+	}
 	if (s->integ) {
-		s->m_in = crypto_mac_new(i, ka_in, i->key_len);
-		s->m_out = crypto_mac_new(i, ka_out, i->key_len);
-		if (!s->m_in || !s->m_out)
-			goto fail;
+		memcpy(s->ka_in, ka_in, i->key_len);
+		memcpy(s->ka_out, ka_out, i->key_len);
+	}
+	/* made now: proves the keys and the algorithms before any use */
+	if (sk_ready(s, true) < 0 || sk_ready(s, false) < 0) {
+		ike_sk_free(s);
+		return -1;
 	}
 	return 0;
-fail:
-	ike_sk_free(s);
-	return -1;
 }
 
 void ike_sk_free(struct ike_sk *s)
 {
-	crypto_cipher_free(s->c_in);
-	crypto_cipher_free(s->c_out);
-	crypto_mac_free(s->m_in);
-	crypto_mac_free(s->m_out);
-	memset(s, 0, sizeof(*s));
+	sk_drop(s);
+	mem_wipe(s, sizeof(*s));
+}
+
+void ike_sk_idle(struct ike_sk *s)
+{
+	s->idle = true;
+	sk_drop(s);
 }
 
 size_t ike_sk_overhead(const struct ike_sk *s, size_t sp_hdr_len, size_t n)
@@ -64,8 +95,8 @@ int ike_sk_open(struct ike_sk *s, const uint8_t *msg, size_t msg_len, size_t sp_
 	size_t iv = e->iv_len, icv = icv_len(s), bl = block_len(s);
 	uint8_t *pt = NULL;
 	int rc = -1;
-	if (!s->c_in || sp_off < IKE_HDR_LEN || sp_off > msg_len ||
-	    msg_len - sp_off < sp_hdr_len + iv + icv + 1)
+	if (sp_off < IKE_HDR_LEN || sp_off > msg_len ||
+	    msg_len - sp_off < sp_hdr_len + iv + icv + 1 || sk_ready(s, true) < 0)
 		return -1;
 	size_t body_off = sp_off + sp_hdr_len;
 	const uint8_t *ivp = msg + body_off;
@@ -96,15 +127,17 @@ int ike_sk_open(struct ike_sk *s, const uint8_t *msg, size_t msg_len, size_t sp_
 out:
 	if (rc < 0)
 		mem_wipe(pt, ct_len);
+	if (s->idle)
+		sk_drop(s);
 	return rc;
 }
 
-int ike_sk_seal(struct ike_sk *s, struct buf *b, size_t msg_start, size_t sp_off,
-		size_t sp_hdr_len)
+static int sk_seal(struct ike_sk *s, struct buf *b, size_t msg_start, size_t sp_off,
+		   size_t sp_hdr_len)
 {
 	const struct crypto_encr *e = s->encr;
 	size_t iv = e->iv_len, icv = icv_len(s), bl = block_len(s);
-	if (b->oom || !s->c_out || sp_off + sp_hdr_len + iv > b->len)
+	if (b->oom || sp_off + sp_hdr_len + iv > b->len || sk_ready(s, false) < 0)
 		return -1;
 	size_t pt_off = sp_off + sp_hdr_len + iv;
 	size_t n = b->len - pt_off;
@@ -134,4 +167,13 @@ int ike_sk_seal(struct ike_sk *s, struct buf *b, size_t msg_start, size_t sp_off
 		return -1;
 	return crypto_mac_compute(s->m_out, b->data + msg_start, tag_off - msg_start, NULL, 0,
 				  b->data + tag_off);
+}
+
+int ike_sk_seal(struct ike_sk *s, struct buf *b, size_t msg_start, size_t sp_off,
+		size_t sp_hdr_len)
+{
+	int rc = sk_seal(s, b, msg_start, sp_off, sp_hdr_len);
+	if (s->idle)
+		sk_drop(s);
+	return rc;
 }

@@ -36,18 +36,27 @@
 #define IKE_SKF_HDR 8    /* SKF: generic header + fragment number + total */
 
 /* One IKE SA's protection state: inbound keys (verify/decrypt what the peer
- * sends) and outbound keys (what we send). */
+ * sends) and outbound keys (what we send).  The keys are kept; the crypto
+ * contexts made from them (about 1 KiB each for AES-GCM in OpenSSL) live
+ * only while the SA is busy: after ike_sk_idle() they are freed and made
+ * again for each message, so an idle established SA holds none. */
 struct ike_sk {
 	const struct crypto_encr *encr;
 	const struct crypto_integ *integ;    /* NULL for AEAD */
 	struct crypto_cipher *c_in, *c_out;
 	struct crypto_mac *m_in, *m_out;
+	bool idle;                           /* contexts are made per message */
+	uint8_t ke_in[CRYPTO_MAX_KEY], ke_out[CRYPTO_MAX_KEY];
+	uint8_t ka_in[CRYPTO_MAX_KEY], ka_out[CRYPTO_MAX_KEY];
 };
 
 int ike_sk_init(struct ike_sk *s, const struct crypto_encr *e, const struct crypto_integ *i,
 		const uint8_t *ke_in, const uint8_t *ka_in,
 		const uint8_t *ke_out, const uint8_t *ka_out) __attribute__((warn_unused_result));
 void ike_sk_free(struct ike_sk *s);
+/* From now on make the contexts for each message and free them after it
+ * (established SAs: messages are rare, memory per SA is what counts). */
+void ike_sk_idle(struct ike_sk *s);
 
 /* Verify and decrypt the SK/SKF payload whose generic header starts at
  * msg[sp_off] (sp_hdr_len = IKE_SK_HDR or IKE_SKF_HDR) and runs to the end

@@ -123,5 +123,7 @@ enum v2_verdict v2_auth_complete(struct v2_ctx *c)
 	v->auth = NULL;
 	buf_free(&v->init_req);
 	buf_free(&v->init_resp);
+	/* idle from here on: no crypto contexts kept between messages */
+	ike_sk_idle(&v->sk);
 	return V2_REPLY;
 }

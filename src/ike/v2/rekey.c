@@ -108,6 +108,7 @@ static int rekey_keys(struct ike_sa *ns, struct ike_sa *old, const struct v2_ike
 			nv->km.sk_ar) < 0)
 		goto out;
 	nv->keys_ready = true;
+	ike_sk_idle(&nv->sk);                   /* established from the start */
 	nv->peer_frag = ov->peer_frag;
 	nv->sig_hashes = ov->sig_hashes;
 	rc = 0;
