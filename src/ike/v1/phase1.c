@@ -452,10 +452,10 @@ static void auth_failed(struct ike_sa *sa, const char *what)
 static void phase1_authenticated(struct ike_sa *sa, const struct ikev1_msg *m)
 {
 	struct v1_sa *v = v1_of(sa);
-	if (ikev1_msg_notify(m, IKEV1_N_INITIAL_CONTACT)) {
-		v->initial_contact = true;
+	/* With XAUTH the user is not known yet: xauth.c acts on it. */
+	v->initial_contact = ikev1_msg_notify(m, IKEV1_N_INITIAL_CONTACT) != NULL;
+	if (v->initial_contact && !v->need_xauth)
 		v1_initial_contact(sa);
-	}
 	char ip[INET_ADDRSTRLEN];
 	log_event(SEV_NOTICE, 713119, "Group = %s, IP = %s, PHASE 1 COMPLETED",
 		  sa->tunnel_group ? sa->tunnel_group : "Unknown",

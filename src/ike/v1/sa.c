@@ -315,17 +315,36 @@ void v1_sa_delete(struct ike_sa *sa, const char *reason)
 
 /* ---- INITIAL-CONTACT -------------------------------------------------------- */
 
+static bool same_str(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+/* The older session INITIAL-CONTACT speaks for: from the same address and,
+ * once the user is known (XAUTH), of the same user and group — many users
+ * share one NAT address and one group key; without XAUTH, from the same
+ * address and port. */
+static bool replaced_by(const struct ike_sa *o, const struct ike_sa *sa)
+{
+	if (o == sa || o->version != IKE_V1 ||
+	    o->remote.sin_addr.s_addr != sa->remote.sin_addr.s_addr)
+		return false;
+	if (sa->username)
+		return same_str(o->username, sa->username) &&
+		       same_str(o->tunnel_group, sa->tunnel_group);
+	return o->remote.sin_port == sa->remote.sin_port;
+}
+
 void v1_initial_contact(struct ike_sa *sa)
 {
 	struct ike_sa *next;
 	for (struct ike_sa *o = ike_sa_first(); o; o = next) {
 		next = ike_sa_next(o);
-		if (o == sa || o->version != IKE_V1 ||
-		    o->remote.sin_addr.s_addr != sa->remote.sin_addr.s_addr)
+		if (!replaced_by(o, sa))
 			continue;
-		v1_log(sa, 1, "INITIAL-CONTACT: removing the older session %u from this peer",
+		v1_log(sa, 1, "INITIAL-CONTACT: removing the older session %u of this peer",
 		       o->session_id);
-		v1_sa_destroy(o, "Peer Reconnected", true);
+		v1_sa_delete(o, "Peer Reconnected");
 	}
 }
 

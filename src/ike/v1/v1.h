@@ -258,7 +258,8 @@ uint32_t v1_new_msg_id(struct ike_sa *sa);
 void v1_release_lease(struct ike_sa *sa);
 struct conf *v1_conf(struct ikev1 *e);
 struct pool_set *v1_pools(struct ikev1 *e);
-/* INITIAL-CONTACT: older IKEv1 sessions from the same peer address go. */
+/* INITIAL-CONTACT: the older IKEv1 sessions of the same user (after XAUTH)
+ * or of the same address and port (without XAUTH) go. */
 void v1_initial_contact(struct ike_sa *sa);
 
 /* ---- logging ------------------------------------------------------------ */

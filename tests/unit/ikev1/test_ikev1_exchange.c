@@ -43,6 +43,7 @@ static const char config[] =
 	" split-tunnel-policy tunnelspecified\n split-tunnel-network-list value SPLIT\n"
 	" banner value Hello IKEv1\n"
 	"username alice password alice-pass privilege 0\n"
+	"username bob password bob-pass privilege 0\n"
 	"tunnel-group VPNC type remote-access\n"
 	"tunnel-group VPNC general-attributes\n address-pool v1pool\n default-group-policy GP\n"
 	"tunnel-group VPNC ipsec-attributes\n ikev1 pre-shared-key group-secret\n";
@@ -54,6 +55,8 @@ struct pkt {
 	struct buf b;
 	bool to_gw;
 	bool natt;
+	uint16_t sport;                  /* the client's port (source, or destination from the gw) */
+	uint32_t addr;                   /* the client's address (network order) */
 };
 
 static struct {
@@ -68,6 +71,9 @@ static struct {
 	unsigned gw_sent;
 } R;
 
+static uint16_t q_sport;            /* the client's port and address of what is */
+static uint32_t q_addr;             /* enqueued now */
+
 static void enqueue(bool to_gw, bool natt, const uint8_t *data, size_t len)
 {
 	if (R.tail - R.head >= MAXQ)
@@ -77,14 +83,17 @@ static void enqueue(bool to_gw, bool natt, const uint8_t *data, size_t len)
 	buf_put(&p->b, data, len);
 	p->to_gw = to_gw;
 	p->natt = natt;
+	p->sport = q_sport;
+	p->addr = q_addr;
 }
 
 static int gw_send(void *arg, const struct sockaddr_in *from, const struct sockaddr_in *to,
 		   const uint8_t *data, size_t len)
 {
 	(void)arg;
-	(void)to;
 	R.gw_sent++;
+	q_sport = ntohs(to->sin_port);
+	q_addr = to->sin_addr.s_addr;
 	enqueue(false, ntohs(from->sin_port) == 4500, data, len);
 	return 0;
 }
@@ -139,6 +148,8 @@ struct client {
 	uint32_t spi_in, spi_out;
 	uint8_t encr_out[64], encr_in[64], integ_out[64];
 	size_t encr_len, integ_len;
+	uint16_t port, natt_port;        /* its source ports (0: 500 and 4500) */
+	uint32_t addr;                   /* its address (network order) */
 	bool drop_to_gw;                 /* lose everything the client sends */
 	unsigned dup_to_gw;              /* send the next N messages twice */
 };
@@ -148,6 +159,8 @@ static int cl_send(void *arg, bool natt, const uint8_t *data, size_t len)
 	struct client *c = arg;
 	if (c->drop_to_gw)
 		return 0;
+	q_sport = natt ? (c->natt_port ? c->natt_port : 4500) : (c->port ? c->port : 500);
+	q_addr = c->addr;
 	enqueue(true, natt, data, len);
 	if (c->dup_to_gw) {
 		c->dup_to_gw--;
@@ -194,6 +207,31 @@ static void cl_down(void *arg, enum ini2_result r, const char *why)
 	c->result = r;
 }
 
+/* Clients by port, to deliver what the gateway sends to the right one. */
+#define MAXCL 8
+static struct client *clients[MAXCL];
+
+static void client_register(struct client *c)
+{
+	c->addr = R.cl.sin_addr.s_addr;
+	for (size_t i = 0; i < MAXCL; i++)
+		if (!clients[i] || clients[i] == c) {
+			clients[i] = c;
+			return;
+		}
+}
+
+static struct client *client_at(uint32_t addr, uint16_t port, struct client *dflt)
+{
+	for (size_t i = 0; i < MAXCL; i++) {
+		struct client *c = clients[i];
+		if (c && c->s && c->addr == addr && ((c->port ? c->port : 500) == port ||
+				  (c->natt_port ? c->natt_port : 4500) == port))
+			return c;
+	}
+	return dflt;
+}
+
 /* Deliver queued datagrams until the network is quiet. */
 static void pump(struct client *c)
 {
@@ -203,15 +241,19 @@ static void pump(struct client *c)
 			struct sockaddr_in from = R.cl, to = R.gw;
 			struct buf m;
 			buf_init(&m);
+			from.sin_port = htons(p->sport);
+			from.sin_addr.s_addr = p->addr;
 			if (p->natt) {
-				from.sin_port = to.sin_port = htons(4500);
+				to.sin_port = htons(4500);
 				buf_put(&m, "\0\0\0\0", 4);
 			}
 			buf_put(&m, p->b.data, p->b.len);
 			ike_io_input(R.io, m.data, m.len, &from, &to);
 			buf_free(&m);
-		} else if (c->s) {
-			ini1_input(c->s, p->b.data, p->b.len);
+		} else {
+			struct client *to = client_at(p->addr, p->sport, c);
+			if (to->s)
+				ini1_input(to->s, p->b.data, p->b.len);
 		}
 	}
 }
@@ -225,6 +267,7 @@ static void client_start(struct client *c, const char *group, const char *gsecre
 				   .pfs_group = pfs };
 	struct ini2_hooks h = { cl_send, NULL, cl_child_up, cl_child_down, cl_up, cl_down, c };
 	c->s = ini1_new(R.loop, &cfg, &h);
+	client_register(c);
 	T_CHECK(c->s != NULL);
 	T_CHECK(ini1_start(c->s) == 0);
 	pump(c);
@@ -234,6 +277,23 @@ static void client_free(struct client *c)
 {
 	ini1_free(c->s);
 	c->s = NULL;
+	for (size_t i = 0; i < MAXCL; i++)
+		if (clients[i] == c)
+			clients[i] = NULL;
+}
+
+static void client_start_from(struct client *c, const char *user, const char *pw, uint16_t port)
+{
+	memset(c, 0, sizeof(*c));
+	c->port = port;
+	c->natt_port = (uint16_t)(port + 1);
+	struct ini1_config cfg = { .local = R.cl, .gw = R.gw, .group = "VPNC",
+				   .group_secret = "group-secret", .user = user, .password = pw };
+	struct ini2_hooks h = { cl_send, NULL, cl_child_up, cl_child_down, cl_up, cl_down, c };
+	c->s = ini1_new(R.loop, &cfg, &h);
+	client_register(c);
+	T_CHECK(c->s && ini1_start(c->s) == 0);
+	pump(c);
 }
 
 static struct ike_sa *gw_sa(void)
@@ -444,6 +504,26 @@ static void aggressive_mode_is_refused_when_disabled(void)
 	conf_unref(c);
 }
 
+static void initial_contact_replaces_only_the_same_users_session_behind_one_nat(void)
+{
+	struct client a, b, a2;
+	client_start_from(&a, "alice", "alice-pass", 1500);
+	client_start_from(&b, "bob", "bob-pass", 2500);
+	T_CHECK(a.up && b.up);
+	T_EQ_INT(gw_sa_count(), 2);              /* two users behind one address */
+	client_start_from(&a2, "alice", "alice-pass", 3500);
+	T_CHECK(a2.up);
+	T_EQ_INT(gw_sa_count(), 2);              /* alice's older session went */
+	T_CHECK(a.down);                         /* ... with a DELETE she saw */
+	T_CHECK(!b.down);
+	ikev1_clear(R.v1, 0, "test");
+	pump(&b);
+	T_EQ_INT(gw_sa_count(), 0);
+	client_free(&a);
+	client_free(&b);
+	client_free(&a2);
+}
+
 static void two_clients_get_distinct_addresses_and_the_pool_runs_out(void)
 {
 	struct client a, b, x;
@@ -481,6 +561,7 @@ int main(void)
 	T_RUN(dpd_is_answered_both_ways);
 	T_RUN(gateway_rekey_is_answered_and_keyed_alike_on_both_ends);
 	T_RUN(aggressive_mode_is_refused_when_disabled);
+	T_RUN(initial_contact_replaces_only_the_same_users_session_behind_one_nat);
 	T_RUN(two_clients_get_distinct_addresses_and_the_pool_runs_out);
 	responder_stop();
 	T_DONE();
