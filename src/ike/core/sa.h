@@ -139,6 +139,7 @@ struct ike_sa {
 	 * lives in the version-specific part. */
 	void *priv;
 	struct ike_sa *next_all;     /* list of all SAs (for show, in creation order) */
+	struct ike_sa *prev_all;     /* (doubly linked: removal is O(1) at 100k SAs) */
 };
 
 /* The SA table: one per process, owned by the control-plane thread.

@@ -79,6 +79,7 @@ void ike_sa_table_add(struct ike_sa *sa)
 	hash_add(by_spi_i, sa->spi_i, sa);
 	hash_add(by_serial, sa->serial, sa);
 	sa->next_all = NULL;
+	sa->prev_all = all_tail;
 	if (all_tail)
 		all_tail->next_all = sa;
 	else
@@ -91,18 +92,17 @@ void ike_sa_table_remove(struct ike_sa *sa)
 	hash_del(by_spi, local_spi(sa), sa);
 	hash_del(by_spi_i, sa->spi_i, sa);
 	hash_del(by_serial, sa->serial, sa);
-	struct ike_sa *prev = NULL;
-	for (struct ike_sa *x = all_head; x; prev = x, x = x->next_all) {
-		if (x != sa)
-			continue;
-		if (prev)
-			prev->next_all = x->next_all;
-		else
-			all_head = x->next_all;
-		if (all_tail == x)
-			all_tail = prev;
-		break;
-	}
+	if (sa->prev_all)
+		sa->prev_all->next_all = sa->next_all;
+	else if (all_head == sa)
+		all_head = sa->next_all;
+	else
+		return;                      /* not in the list */
+	if (sa->next_all)
+		sa->next_all->prev_all = sa->prev_all;
+	else
+		all_tail = sa->prev_all;
+	sa->prev_all = NULL;
 	sa->next_all = NULL;
 }
 
