@@ -11,10 +11,12 @@
 #include "esp/esp.h"
 #include "ike/core/child.h"
 #include "ike/core/sa.h"
+#include "ike/core/session.h"
 
-/* How often the CHILD SA counters shown by `show crypto ipsec sa` and
- * `show vpn-sessiondb` are refreshed from the data plane, and DPD learns
- * that a peer is alive from its ESP traffic. */
+/* How often the counters of the CHILD SAs that carried packets are
+ * refreshed from the data plane (and DPD learns that a peer is alive from
+ * its ESP traffic).  Idle SAs are skipped (esp_sa_foreach_changed); every
+ * control command refreshes all of them first (dataplane_sync). */
 #define STATS_INTERVAL_MS 1000
 /* Soft lifetime: rekey warning at 90 % of the hard one. */
 #define SOFT_PERCENT 90
@@ -126,10 +128,25 @@ void dataplane_sync(struct dataplane *dp)
 	}
 }
 
+/* One CHILD SA whose counters moved since the last tick. */
+static void sync_changed(uint32_t spi_in, void *arg)
+{
+	struct dataplane *dp = arg;
+	struct ike_sa *sa = ike_sa_find_serial(ike_child_spi_owner(spi_in));
+	struct child_sa *c = sa ? ike_child_by_spi_in(sa, spi_in) : NULL;
+	struct esp_sa_stats s;
+	if (!c || esp_sa_stats(dp->esp, spi_in, &s) < 0)
+		return;
+	bool fresh = s.pkts_decaps != c->pkts_in;
+	copy_stats(c, &s);
+	if (fresh)
+		ike_note_esp_rx(spi_in);
+}
+
 static void on_stats_timer(void *arg)
 {
 	struct dataplane *dp = arg;
-	dataplane_sync(dp);
+	esp_sa_foreach_changed(dp->esp, sync_changed, dp);
 	dp->timer = loop_timer_add(dp->loop, STATS_INTERVAL_MS, on_stats_timer, dp);
 }
 

@@ -188,6 +188,12 @@ struct esp_sa_stats {
 int esp_sa_stats(struct esp *e, uint32_t spi_in, struct esp_sa_stats *out) ESP_WUR;
 /* Call fn for every SA in installation order (for `show`). */
 void esp_sa_foreach(struct esp *e, void (*fn)(const struct esp_sa_stats *s, void *arg), void *arg);
+/* Call fn with the inbound SPI of every SA whose packet counters (in or
+ * out) moved since the previous call (control thread; fn runs without
+ * the SAD lock and may call back into esp).  Idle SAs cost a few loads
+ * each: the periodic refresh of a gateway with 100k mostly idle tunnels
+ * looks only at the busy ones. */
+void esp_sa_foreach_changed(struct esp *e, void (*fn)(uint32_t spi_in, void *arg), void *arg);
 
 /* Counters of packets that never reached an SA. */
 struct esp_stats {

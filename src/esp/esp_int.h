@@ -84,6 +84,7 @@ struct esp_sa {
 	uint32_t soft_sec, hard_sec;
 	uint64_t soft_kb, hard_kb;
 	bool soft_fired;
+	uint64_t seen_pkts;               /* in + out at the last esp_sa_foreach_changed */
 
 	/* keys, for contexts made lazily per thread */
 	uint8_t ekey_in[CRYPTO_MAX_KEY], ekey_out[CRYPTO_MAX_KEY];

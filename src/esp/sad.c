@@ -330,12 +330,20 @@ int esp_sa_install(struct esp *e, const struct esp_sa_params *p)
 	struct esp_sa *sa = sa_new(e, p);
 	if (!sa)
 		return -ENOMEM;
-	/* Make the control thread's contexts now: this proves the keys and
-	 * the cipher's availability before any packet depends on them. */
-	struct esp_slot *s = esp_slot_get(sa, e->nworkers);
-	if (!s || !esp_slot_out_ready(sa, s) || !esp_slot_in_ready(sa, s)) {
+	/* Make a pair of contexts now: this proves the keys and the cipher's
+	 * availability before any packet depends on them.  They are not kept
+	 * (about 2 KiB per SA for AES-GCM): every thread makes its own on its
+	 * first packet, and most SAs of a full gateway see few threads. */
+	struct esp_slot probe;
+	memset(&probe, 0, sizeof(probe));
+	bool usable = esp_slot_out_ready(sa, &probe) && esp_slot_in_ready(sa, &probe);
+	crypto_cipher_free(probe.enc);
+	crypto_cipher_free(probe.dec);
+	crypto_mac_free(probe.mac_out);
+	crypto_mac_free(probe.mac_in);
+	if (!usable) {
 		sa_free(sa);
-		return s ? -ENOTSUP : -ENOMEM;
+		return -ENOTSUP;
 	}
 	sa->created_ms = loop_now_ms();
 
@@ -542,6 +550,37 @@ void esp_sa_foreach(struct esp *e, void (*fn)(const struct esp_sa_stats *s, void
 	for (size_t k = 0; k < i; k++)
 		fn(&all[k], arg);
 	free(all);
+}
+
+void esp_sa_foreach_changed(struct esp *e, void (*fn)(uint32_t spi_in, void *arg), void *arg)
+{
+	size_t n = 0, cap = 0;
+	uint32_t *spis = NULL;
+	pthread_mutex_lock(&e->mu);
+	for (struct esp_sa *sa = e->head; sa; sa = sa->next) {
+		uint64_t pkts = 0;
+		for (unsigned i = 0; i < sa->nslots; i++) {
+			struct esp_slot *s = atomic_load_explicit(&sa->slot[i], memory_order_acquire);
+			if (s)
+				pkts += ctr_get(&s->pkts_in) + ctr_get(&s->pkts_out);
+		}
+		if (pkts == sa->seen_pkts)
+			continue;
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 256;
+			uint32_t *x = realloc(spis, nc * sizeof(*x));
+			if (!x)
+				break;               /* the rest: at the next call */
+			spis = x;
+			cap = nc;
+		}
+		sa->seen_pkts = pkts;
+		spis[n++] = sa->spi_in;
+	}
+	pthread_mutex_unlock(&e->mu);
+	for (size_t k = 0; k < n; k++)
+		fn(spis[k], arg);
+	free(spis);
 }
 
 void esp_wstats_fold(struct esp_wstats *d, struct esp_wstats *w)
