@@ -96,9 +96,13 @@ counter() { # name key
 
 xfer_check() { # recv-ns recv-addr send-ns send-addr
 	ip netns exec "$1" python3 tests/lab/esp_raw/xfer.py recv "$2" 5001 >"$DIR/xfer-r" 2>&1 &
-	local rpid=$!
+	local rpid=$! i
 	PIDS="$PIDS $rpid"
-	sleep 0.5
+	# wait for the listener (a fixed sleep loses the race on a loaded machine)
+	for i in $(seq 100); do
+		ip netns exec "$1" ss -ltnH "sport = :5001" 2>/dev/null | grep -q . && break
+		sleep 0.1
+	done
 	ip netns exec "$3" python3 tests/lab/esp_raw/xfer.py send "$2" 5001 "$4" 16 >"$DIR/xfer-s" 2>&1
 	wait "$rpid"
 	PIDS=$(echo "$PIDS" | sed "s/ $rpid\b//")
