@@ -70,6 +70,7 @@ void ikev1_free(struct ikev1 *e)
 	struct ike_sa *sa;
 	while ((sa = first_v1()) != NULL)
 		v1_sa_destroy(sa, "Administrator Shutdown", false);
+	v1_frag_clear_all(e);
 	ike_io_set_handler(e->io, 1, NULL, NULL);
 	ike_set_activity_hook(IKE_V1, NULL, NULL);
 	ike_set_expiry_hook(IKE_V1, NULL, NULL);

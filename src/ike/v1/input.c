@@ -252,6 +252,32 @@ static void later_exchange(struct ike_sa *sa, const struct ike_pkt *p, const str
 	buf_free(&plain);
 }
 
+/* A fragment: once the message is whole, handle it as if it had arrived
+ * in one datagram (a reassembled message that is itself a fragment is
+ * refused: no nesting). */
+static void reassemble(struct ikev1 *e, const struct ike_pkt *p, const struct ikev1_hdr *h)
+{
+	uint8_t *whole = NULL;
+	size_t len = 0;
+	const char *why = NULL;
+	int rc = v1_frag_add(e, p, h, &whole, &len, &why);
+	if (rc < 0) {
+		drop(e, &p->from, why ? why : "bad fragment");
+		return;
+	}
+	if (rc == 0)
+		return;
+	if (len < IKEV1_HDR_LEN || whole[16] == IKEV1_PL_FRAG) {
+		drop(e, &p->from, "reassembled message is not an ISAKMP message");
+	} else {
+		struct ike_pkt q = *p;
+		q.data = whole;
+		q.len = len;
+		v1_input(e, &q);
+	}
+	free(whole);
+}
+
 void v1_input(void *arg, const struct ike_pkt *p)
 {
 	struct ikev1 *e = arg;
@@ -264,6 +290,10 @@ void v1_input(void *arg, const struct ike_pkt *p)
 	}
 	if (h.length > p->len) {
 		drop(e, &p->from, "header length beyond the datagram");
+		return;
+	}
+	if (h.next_payload == IKEV1_PL_FRAG) {
+		reassemble(e, p, &h);
 		return;
 	}
 	if (h.spi_r == 0) {

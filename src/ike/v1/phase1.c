@@ -82,6 +82,17 @@ static void write_vendor_ids(struct ikev1_wr *w, const struct v1_sa *v)
 		put_vid(w, IKEV1_VID_DPD);
 	if (v->natt)
 		put_vid(w, (enum ikev1_vid)v->natt_vid);
+	if (v->peer_frag) {
+		/* capability 0x80000000: fragments of Main/Aggressive Mode accepted */
+		size_t len;
+		const uint8_t *b = ikev1_vid_bytes(IKEV1_VID_FRAG, &len);
+		uint8_t vid[32];
+		if (b && len + 4 <= sizeof(vid)) {
+			memcpy(vid, b, len);
+			memcpy(vid + len, "\x80\x00\x00\x00", 4);
+			ikev1_w_vendor(w, vid, len + 4);
+		}
+	}
 }
 
 /* ---- keys and identities ---------------------------------------------------- */

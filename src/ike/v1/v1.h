@@ -157,6 +157,21 @@ static inline struct v1_sa *v1_of(const struct ike_sa *sa)
 	return (struct v1_sa *)sa->priv;
 }
 
+/* A message being reassembled from fragments (frag.c). */
+#define V1_FRAG_SLOTS 16
+#define V1_FRAG_MAX 16
+struct v1_frag_slot {
+	bool used;
+	uint64_t spi_i;
+	uint32_t peer;
+	uint16_t port, id;
+	uint64_t started_ms;
+	uint8_t total;                   /* number of the LAST piece, 0 = not seen yet */
+	uint8_t *piece[V1_FRAG_MAX + 1]; /* by number, 1..V1_FRAG_MAX */
+	uint16_t len[V1_FRAG_MAX + 1];
+	size_t bytes;
+};
+
 struct ikev1 {
 	struct loop *loop;
 	struct ike_io *io;
@@ -167,6 +182,7 @@ struct ikev1 {
 	struct ikev1_stats st;
 	bool shutting_down;
 	struct ikev1_msg msg;            /* parse result of the message being handled */
+	struct v1_frag_slot frag[V1_FRAG_SLOTS];
 };
 
 /* Context of one received message. */
@@ -182,6 +198,13 @@ struct v1_ctx {
 /* ---- input.c ------------------------------------------------------------ */
 void v1_input(void *arg, const struct ike_pkt *p);
 void v1_note_addresses(struct ike_sa *sa, const struct ike_pkt *p);
+
+/* ---- frag.c -------------------------------------------------------------- */
+/* One fragment: 1 with the whole message in *out (malloc'd), 0 while pieces
+ * are missing, -1 to drop (*why says why). */
+int v1_frag_add(struct ikev1 *e, const struct ike_pkt *p, const struct ikev1_hdr *h,
+		uint8_t **out, size_t *out_len, const char **why);
+void v1_frag_clear_all(struct ikev1 *e);
 
 /* ---- phase1.c ----------------------------------------------------------- */
 void v1_main_mode(struct v1_ctx *c);

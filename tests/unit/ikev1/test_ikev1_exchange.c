@@ -152,7 +152,34 @@ struct client {
 	uint32_t addr;                   /* its address (network order) */
 	bool drop_to_gw;                 /* lose everything the client sends */
 	unsigned dup_to_gw;              /* send the next N messages twice */
+	unsigned frag_to_gw;             /* send the next N messages in 3 fragments, last first */
 };
+
+/* Cisco fragmentation (payload 132): the whole message cut in three, each
+ * piece behind a copy of its header, queued in the order 3, 1, 2. */
+static void enqueue_fragments(bool natt, const uint8_t *data, size_t len)
+{
+	struct ikev1_hdr h;
+	struct ikev1_parse_err err;
+	if (ikev1_parse_header(data, len, &h, &err) < 0)
+		return;
+	h.next_payload = IKEV1_PL_FRAG;
+	size_t third = len / 3 + 1;
+	static const uint8_t order[3] = { 3, 1, 2 };
+	for (size_t k = 0; k < 3; k++) {
+		uint8_t num = order[k];
+		size_t off = (size_t)(num - 1) * third;
+		size_t n = num == 3 ? len - off : third;
+		struct buf b;
+		struct ikev1_wr w;
+		buf_init(&b);
+		ikev1_w_begin(&w, &b, &h);
+		ikev1_w_frag(&w, 7, num, num == 3, data + off, n);
+		if (ikev1_w_finish(&w))
+			enqueue(true, natt, b.data, b.len);
+		buf_free(&b);
+	}
+}
 
 static int cl_send(void *arg, bool natt, const uint8_t *data, size_t len)
 {
@@ -161,6 +188,11 @@ static int cl_send(void *arg, bool natt, const uint8_t *data, size_t len)
 		return 0;
 	q_sport = natt ? (c->natt_port ? c->natt_port : 4500) : (c->port ? c->port : 500);
 	q_addr = c->addr;
+	if (c->frag_to_gw) {
+		c->frag_to_gw--;
+		enqueue_fragments(natt, data, len);
+		return 0;
+	}
 	enqueue(true, natt, data, len);
 	if (c->dup_to_gw) {
 		c->dup_to_gw--;
@@ -429,6 +461,27 @@ static void retransmitted_requests_get_the_same_answers(void)
 	client_free(&c);
 }
 
+static void fragmented_messages_are_reassembled_in_any_order(void)
+{
+	struct client c;
+	memset(&c, 0, sizeof(c));
+	struct ini1_config cfg = { .local = R.cl, .gw = R.gw, .group = "VPNC",
+				   .group_secret = "group-secret", .user = "alice",
+				   .password = "alice-pass" };
+	struct ini2_hooks h = { cl_send, NULL, cl_child_up, cl_child_down, cl_up, cl_down, &c };
+	c.frag_to_gw = 3;                /* AM1, AM3 and the XAUTH reply in pieces */
+	c.s = ini1_new(R.loop, &cfg, &h);
+	client_register(&c);
+	T_CHECK(c.s && ini1_start(c.s) == 0);
+	pump(&c);
+	T_CHECK(c.up);
+	T_EQ_INT(gw_sa_count(), 1);
+	ini1_close(c.s);
+	pump(&c);
+	T_EQ_INT(gw_sa_count(), 0);
+	client_free(&c);
+}
+
 static void dpd_is_answered_both_ways(void)
 {
 	struct client c;
@@ -558,6 +611,7 @@ int main(void)
 	T_RUN(unknown_group_is_refused_with_a_notify);
 	T_RUN(wrong_password_is_asked_again_then_refused_and_the_sa_deleted);
 	T_RUN(retransmitted_requests_get_the_same_answers);
+	T_RUN(fragmented_messages_are_reassembled_in_any_order);
 	T_RUN(dpd_is_answered_both_ways);
 	T_RUN(gateway_rekey_is_answered_and_keyed_alike_on_both_ends);
 	T_RUN(aggressive_mode_is_refused_when_disabled);
