@@ -147,8 +147,11 @@ int ini1_build(struct ini1 *s, struct buf *b, uint8_t exchange, uint32_t msg_id,
 	       const uint8_t *pre, size_t pre_len, ini1_fill_fn fill, const void *arg)
 {
 	struct ikev1_wr w;
+	uint8_t flags = IKEV1_FLAG_ENC;
+	if (exchange == IKEV1_X_QUICK && s->cfg.commit && msg_id == s->qm.msg_id)
+		flags |= IKEV1_FLAG_COMMIT;
 	struct ikev1_hdr h = { .spi_i = s->cky_i, .spi_r = s->cky_r, .version = IKEV1_VERSION,
-			       .exchange = exchange, .flags = IKEV1_FLAG_ENC, .msg_id = msg_id };
+			       .exchange = exchange, .flags = flags, .msg_id = msg_id };
 	buf_reset(b);
 	ikev1_w_begin(&w, b, &h);
 	size_t hoff = ikev1_w_hash(&w, IKEV1_PL_HASH, s->k.prf_len);

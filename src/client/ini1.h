@@ -46,6 +46,7 @@ struct ini1_config {
 	unsigned retrans_ms;               /* first retransmission (0 = 1000, doubling) */
 	unsigned retrans_tries;            /* sends before giving up (0 = 5) */
 	uint32_t child_lifetime;           /* seconds we propose (0 = 28800) */
+	bool commit;                       /* set the commit bit in Quick Mode (RFC 2408 §3.1) */
 };
 
 /* What Mode Config gave us, beyond ini2_lease. */

@@ -93,6 +93,7 @@ struct ini1 {
 	uint32_t dpd_seq;
 	unsigned dpd_misses;
 	bool dpd_out;
+	bool connected_seen;                /* the gateway's CONNECTED (commit bit) */
 	/* the last message received, for retransmissions of the gateway */
 	uint8_t rx_digest[20];
 	struct buf last_reply;              /* our answer to it */

@@ -620,6 +620,8 @@ void ini1_info(struct ini1 *s, const struct ikev1_msg *m)
 		} else if (n->type == IKEV1_N_R_U_THERE_ACK) {
 			s->dpd_out = false;
 			s->dpd_misses = 0;
+		} else if (n->type == IKEV1_N_CONNECTED) {
+			s->connected_seen = true;
 		}
 	}
 	for (size_t i = 0; i < m->n_delete; i++) {

@@ -105,6 +105,15 @@ void v1_send_error(struct ike_sa *sa, uint16_t type)
 		v1_log(sa, 1, "could not send notify %u", type);
 }
 
+void v1_send_connected(struct ike_sa *sa, uint32_t spi_in)
+{
+	uint8_t spi[4] = { (uint8_t)(spi_in >> 24), (uint8_t)(spi_in >> 16), (uint8_t)(spi_in >> 8),
+			   (uint8_t)spi_in };
+	struct notify_arg n = { IKEV1_PROTO_ESP, spi, 4, IKEV1_N_CONNECTED, NULL, 0 };
+	if (v1_send_new(sa, IKEV1_X_INFO, NULL, fill_notify, &n) < 0)
+		v1_log(sa, 1, "could not send CONNECTED");
+}
+
 void v1_notify_plain(struct ikev1 *e, const struct ike_pkt *p, uint64_t spi_i, uint64_t spi_r,
 		     uint16_t type)
 {

@@ -251,6 +251,8 @@ static void quick_first(struct v1_ctx *c)
 	q->life_sec = ch.life_sec;
 	q->life_kb = ch.life_kb;
 	q->dynmap = ch.dynmap;
+	q->commit = m->hdr.flags & IKEV1_FLAG_COMMIT;
+	ex->flags = q->commit ? IKEV1_FLAG_COMMIT : 0;      /* echoed in QM2 */
 	uint16_t n = check_ids(sa, m, q);
 	if (n) {
 		qm_fail(sa, ex, "client IDs do not match the assigned address");
@@ -409,11 +411,14 @@ static void quick_third(struct v1_ctx *c)
 	v1_note_addresses(sa, c->pkt);
 	sa->last_rx_ms = loop_now_ms();
 	struct child_sa *k;
+	bool commit = q->commit;
 	if (key_install(sa, q, q->ni, q->ni_len, q->nr, sizeof(q->nr), &k) < 0) {
 		qm_fail(sa, ex, "the IPsec SA could not be keyed or installed");
 		return;
 	}
 	log_child(sa, k, ex->msg_id);
+	if (commit)
+		v1_send_connected(sa, k->spi_in);
 	qm_finished(ex);
 	v1_sa_schedule(sa);
 }

@@ -136,7 +136,7 @@ int v1_send_in(struct ike_sa *sa, uint8_t exchange, struct v1_exch *ex,
 	       void (*fill)(struct ikev1_wr *w, void *arg), void *arg)
 {
 	struct v1_out o;
-	v1_out_begin(&o, sa, exchange, ex->msg_id, IKEV1_FLAG_ENC, true);
+	v1_out_begin(&o, sa, exchange, ex->msg_id, IKEV1_FLAG_ENC | ex->flags, true);
 	fill(&o.w, arg);
 	int rc = finish_send(sa, &o, ex->msg_id, pre, pre_len, ex->iv, &ex->last_tx);
 	v1_out_free(&o);

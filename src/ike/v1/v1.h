@@ -81,6 +81,7 @@ struct v1_qm {
 	uint8_t nr_peer[256];            /* the client's nonce in a Quick Mode we started */
 	size_t nr_peer_len;
 	bool done;
+	bool commit;                     /* QM1 had the commit bit: say CONNECTED when keyed */
 };
 
 /* One exchange with its own message ID. */
@@ -95,6 +96,7 @@ struct v1_exch {
 	unsigned tries;
 	uint64_t next_ms;
 	uint16_t cfg_id;                 /* ATTR identifier of our request */
+	uint8_t flags;                   /* header flags our messages in it carry besides E */
 	struct v1_qm *qm;                /* Quick Mode only */
 };
 
@@ -230,6 +232,9 @@ void v1_send_delete_isakmp(struct ike_sa *sa);
 void v1_send_delete_esp(struct ike_sa *sa, uint32_t spi_in);
 /* Encrypted error notify (e.g. NO-PROPOSAL-CHOSEN for a Quick Mode). */
 void v1_send_error(struct ike_sa *sa, uint16_t type);
+/* CONNECTED for an IPsec SA whose Quick Mode had the commit bit (RFC 2408
+ * §3.1, RFC 2409 §5.5). */
+void v1_send_connected(struct ike_sa *sa, uint32_t spi_in);
 /* Unencrypted notify in answer to a first message (no SA yet). */
 void v1_notify_plain(struct ikev1 *e, const struct ike_pkt *p, uint64_t spi_i, uint64_t spi_r,
 		     uint16_t type);

@@ -482,6 +482,26 @@ static void fragmented_messages_are_reassembled_in_any_order(void)
 	client_free(&c);
 }
 
+static void commit_bit_gets_connected_after_the_sa_is_keyed(void)
+{
+	struct client c;
+	memset(&c, 0, sizeof(c));
+	struct ini1_config cfg = { .local = R.cl, .gw = R.gw, .group = "VPNC",
+				   .group_secret = "group-secret", .user = "alice",
+				   .password = "alice-pass", .commit = true };
+	struct ini2_hooks h = { cl_send, NULL, cl_child_up, cl_child_down, cl_up, cl_down, &c };
+	c.s = ini1_new(R.loop, &cfg, &h);
+	client_register(&c);
+	T_CHECK(c.s && ini1_start(c.s) == 0);
+	pump(&c);
+	T_CHECK(c.up);
+	T_CHECK(c.s->connected_seen);
+	ini1_close(c.s);
+	pump(&c);
+	T_EQ_INT(gw_sa_count(), 0);
+	client_free(&c);
+}
+
 static void dpd_is_answered_both_ways(void)
 {
 	struct client c;
@@ -612,6 +632,7 @@ int main(void)
 	T_RUN(wrong_password_is_asked_again_then_refused_and_the_sa_deleted);
 	T_RUN(retransmitted_requests_get_the_same_answers);
 	T_RUN(fragmented_messages_are_reassembled_in_any_order);
+	T_RUN(commit_bit_gets_connected_after_the_sa_is_keyed);
 	T_RUN(dpd_is_answered_both_ways);
 	T_RUN(gateway_rekey_is_answered_and_keyed_alike_on_both_ends);
 	T_RUN(aggressive_mode_is_refused_when_disabled);
