@@ -60,6 +60,7 @@ void ini2_free(struct ini2 *s)
 		return;
 	loop_timer_cancel(s->loop, s->rtx);
 	loop_timer_cancel(s->loop, s->dpd);
+	ini2_rekey_stop(s);
 	crypto_dh_free(s->dh);
 	ike_sk_free(&s->sk);
 	ike_keys_wipe(&s->km);
@@ -100,6 +101,10 @@ void ini2_down(struct ini2 *s, enum ini2_result r, const char *why)
 	loop_timer_cancel(s->loop, s->dpd);
 	s->rtx = s->dpd = NULL;
 	s->req_out = false;
+	ini2_rekey_stop(s);
+	if (s->old_installed && s->h.child_down)
+		s->h.child_down(s->h.arg, s->old_spi_in);
+	s->old_installed = false;
 	if (s->child_installed && s->h.child_down)
 		s->h.child_down(s->h.arg, s->child_spi_in);
 	s->child_installed = false;
@@ -233,6 +238,11 @@ void ini2_close(struct ini2 *s)
 	}
 	/* HDR, SK {D(IKE)} --> ; <-- HDR, SK {} (RFC 7296 §1.4.1) */
 	ini2_req_done(s);
+	if (s->rk.ike_ready)
+		/* an IKE rekey done but its old SA's DELETE unanswered: delete
+		 * the new SA (which has the CHILD SAs); the gateway drops the
+		 * old one after its grace period */
+		ini2_rekey_finish_ike(s);
 	s->st = INI2_ST_DELETING;
 	s->req_kind = INI2_REQ_DELETE;
 	if (ini2_request(s, IKEV2_INFORMATIONAL, fill_delete_ike, NULL) < 0)

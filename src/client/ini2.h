@@ -16,6 +16,11 @@
  *                               <--  HDR, SK {AUTH(MSK), CP(REPLY), SAr2, TSi, TSr}
  *   later: INFORMATIONAL {} (DPD), INFORMATIONAL {D} (our DELETE on close),
  *          the gateway's INFORMATIONAL requests are answered.
+ *   at ~90 % of a lifetime (ini2_rekey.c, RFC 7296 §2.8):
+ *   HDR, SK {N(REKEY_SA), SA, Ni, [KEi], TSi, TSr} -->  <-- HDR, SK {SA, Nr, [KEr], TSi, TSr}
+ *   HDR, SK {D(ESP, old SPI)} -->                       <-- HDR, SK {D(ESP)}
+ *   HDR, SK {SA(IKE, new SPIi), Ni, KEi} -->           <-- HDR, SK {SA(new SPIr), Nr, KEr}
+ *   HDR(old SPIs), SK {D(IKE)} -->                      <-- HDR, SK {}
  *
  * The NAT-D source hash we send is random, as strongSwan's libipsec does:
  * the gateway then always uses UDP encapsulation, which the user-space data
@@ -62,6 +67,15 @@ struct ini2_config {
 	unsigned dpd_sec;                  /* idle seconds before a liveness check (0 = 30) */
 	unsigned retrans_ms;               /* first retransmission (0 = 500, doubling) */
 	unsigned retrans_tries;            /* sends before giving up (0 = 6) */
+	/* Rekeying: we start it at about 90 % of these.  ravpnd sends no
+	 * lifetime in IKEv2; its defaults are these, a strongSwan gateway
+	 * rekeys earlier by itself. */
+	unsigned child_lifetime;           /* seconds (0 = 28800) */
+	unsigned ike_lifetime;             /* seconds (0 = 86400) */
+	uint16_t child_pfs;                /* DH group for CHILD rekeys (0 = none unless the
+					    * gateway refuses a rekey without) */
+	unsigned lifetime_unit_ms;         /* tests only: the length of one lifetime
+					    * "second" (0 = 1000), to rekey in milliseconds */
 };
 
 #define INI2_MAX_NETS 16
@@ -115,6 +129,13 @@ void ini2_input(struct ini2 *s, const uint8_t *data, size_t len);
 void ini2_close(struct ini2 *s);
 void ini2_free(struct ini2 *s);
 
+/* Start a rekey now (the lifetime timers call these; tests too).  -1 when
+ * not up, or while another of our requests is in flight (window 1). */
+int ini2_rekey_child(struct ini2 *s) __attribute__((warn_unused_result));
+int ini2_rekey_ike(struct ini2 *s) __attribute__((warn_unused_result));
+/* Rekeys completed (CHILD, IKE), for the tests and the summary. */
+unsigned ini2_rekeys(const struct ini2 *s, bool ike);
+
 bool ini2_is_up(const struct ini2 *s);
 uint64_t ini2_spi_i(const struct ini2 *s);
 uint64_t ini2_spi_r(const struct ini2 *s);
@@ -125,6 +146,10 @@ void ini2_suite(const struct ini2 *s, char *out, size_t len);
 /* Our IKE proposals (AES-CBC and AES-GCM) with the DH groups in preference order. */
 void ini2_ike_offer(struct ikev2_sa *out);
 void ini2_esp_offer(struct ikev2_sa *out, uint32_t spi);
+/* The same for a CHILD rekey with PFS: DH `group` (the KEi) in every
+ * proposal, and when `all` every other group we know after it (the gateway
+ * then answers INVALID_KE_PAYLOAD with the one its `set pfs` names). */
+void ini2_esp_offer_pfs(struct ikev2_sa *out, uint32_t spi, uint16_t group, bool all);
 /* Traffic selector range -> network (false when it is not a prefix). */
 bool ini2_range_to_net(uint32_t start, uint32_t end, uint32_t *addr, uint32_t *mask);
 

@@ -93,29 +93,30 @@ static bool offered(const struct ikev2_sa *o, const struct ikev2_transform *t)
 }
 
 /* The gateway's single proposal -> our algorithms (RFC 7296 §2.7: it must
- * be one of ours, one transform per type). */
-static int take_ike_choice(struct ini2 *s, const struct ikev2_msg *m)
+ * be one of ours, one transform per type, with the group of our KEi). */
+int ini2_ike_choice(const struct ikev2_sa *sa, const struct crypto_dh_group *g,
+		    struct ike_keymat *km)
 {
 	struct ikev2_sa offer;
 	ini2_ike_offer(&offer);
-	if (m->sa.n != 1 || m->sa.p[0].protocol != IKEV2_PROTO_IKE)
+	if (sa->n != 1 || sa->p[0].protocol != IKEV2_PROTO_IKE)
 		return -1;
-	const struct ikev2_proposal *p = &m->sa.p[0];
+	const struct ikev2_proposal *p = &sa->p[0];
 	uint16_t dh = 0;
-	s->km = (struct ike_keymat){ 0 };
+	*km = (struct ike_keymat){ 0 };
 	for (unsigned i = 0; i < p->n_transforms; i++) {
 		const struct ikev2_transform *t = &p->t[i];
 		if (!offered(&offer, t))
 			return -1;
 		switch (t->type) {
-		case IKEV2_TRANS_ENCR: s->km.encr = crypto_encr_ikev2(t->id, t->key_bits); break;
-		case IKEV2_TRANS_PRF: s->km.prf = crypto_prf_ikev2(t->id); break;
-		case IKEV2_TRANS_INTEG: s->km.integ = crypto_integ_ikev2(t->id); break;
+		case IKEV2_TRANS_ENCR: km->encr = crypto_encr_ikev2(t->id, t->key_bits); break;
+		case IKEV2_TRANS_PRF: km->prf = crypto_prf_ikev2(t->id); break;
+		case IKEV2_TRANS_INTEG: km->integ = crypto_integ_ikev2(t->id); break;
 		case IKEV2_TRANS_DH: dh = t->id; break;
 		default: return -1;
 		}
 	}
-	if (!s->km.encr || !s->km.prf || dh != s->g->id || (!s->km.encr->aead && !s->km.integ))
+	if (!km->encr || !km->prf || dh != g->id || (!km->encr->aead && !km->integ))
 		return -1;
 	return 0;
 }
@@ -175,7 +176,7 @@ void ini2_on_init_reply(struct ini2 *s, const uint8_t *data, size_t len)
 		return;                         /* not an answer we can use: keep waiting */
 	ini2_req_done(s);
 	s->spi_r = m->hdr.spi_r;
-	if (take_ike_choice(s, m) < 0) {
+	if (ini2_ike_choice(&m->sa, s->g, &s->km) < 0) {
 		fail(s, INI2_ERR_PROPOSAL, "IKE_SA_INIT: the gateway chose what we did not offer");
 		return;
 	}
@@ -228,17 +229,23 @@ static void write_cp_request(struct ikev2_wr *w)
 	ikev2_w_cp(w, &cp);
 }
 
-static void write_child_request(struct ini2 *s, struct ikev2_wr *w)
+/* TSi = TSr = everything: the gateway narrows them (TSi to our address). */
+void ini2_write_ts_all(struct ikev2_wr *w)
 {
-	struct ikev2_sa offer;
-	ini2_esp_offer(&offer, s->child_spi_in);
-	ikev2_w_sa(w, offer.p, offer.n);
 	struct ikev2_ts_list all = { .n = 1 };
 	all.ts[0].type = IKEV2_TS_IPV4_ADDR_RANGE;
 	all.ts[0].end_port = 65535;
 	memset(all.ts[0].end, 0xff, 4);
 	ikev2_w_ts(w, IKEV2_PL_TSI, &all);
 	ikev2_w_ts(w, IKEV2_PL_TSR, &all);
+}
+
+static void write_child_request(struct ini2 *s, struct ikev2_wr *w)
+{
+	struct ikev2_sa offer;
+	ini2_esp_offer(&offer, s->child_spi_in);
+	ikev2_w_sa(w, offer.p, offer.n);
+	ini2_write_ts_all(w);
 }
 
 static void fill_auth(struct ini2 *s, struct ikev2_wr *w, const void *arg)
@@ -267,6 +274,20 @@ static void fill_auth(struct ini2 *s, struct ikev2_wr *w, const void *arg)
 	write_child_request(s, w);
 }
 
+/* Our inbound SPI for a new CHILD SA: from the data plane (unused there),
+ * never below 256 (RFC 4303 reserves those), never the current one. */
+int ini2_alloc_child_spi(struct ini2 *s, uint32_t *spi)
+{
+	*spi = 0;
+	while (*spi < 256 || (s->child_installed && *spi == s->child_spi_in)) {
+		if (s->h.spi_alloc)
+			*spi = s->h.spi_alloc(s->h.arg);
+		else if (crypto_random(spi, 4) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int send_auth(struct ini2 *s)
 {
 	const char *g = s->cfg.group ? s->cfg.group : "";
@@ -275,13 +296,8 @@ static int send_auth(struct ini2 *s)
 	s->idi_body[0] = IKEV2_ID_KEY_ID;     /* the AnyConnect way to name the group */
 	memcpy(s->idi_body + 4, g, gl);
 	s->idi_len = 4 + gl;
-	s->child_spi_in = 0;
-	while (s->child_spi_in < 256) {
-		if (s->h.spi_alloc)
-			s->child_spi_in = s->h.spi_alloc(s->h.arg);
-		else if (crypto_random(&s->child_spi_in, 4) < 0)
-			return -1;
-	}
+	if (ini2_alloc_child_spi(s, &s->child_spi_in) < 0)
+		return -1;
 	static const enum eap_type types[] = { 0, EAP_TYPE_MSCHAPV2, EAP_TYPE_MD5, EAP_TYPE_GTC };
 	if (s->cfg.auth != INI2_PSK)
 		eap_peer_init(&s->eap, types[s->cfg.auth], s->cfg.user, s->cfg.secret);
@@ -396,16 +412,18 @@ static void take_tsr(struct ini2 *s, const struct ikev2_ts_list *tsr)
 		l->n_split = 0;
 }
 
-static int take_esp_choice(struct ini2 *s, const struct ikev2_sa *sa, struct ini2_child *c)
+/* The gateway's single ESP proposal, checked against `offer`; *dh: its DH
+ * transform (0 = none; only a CREATE_CHILD_SA with PFS has one). */
+int ini2_esp_choice(const struct ikev2_sa *offer, const struct ikev2_sa *sa, uint32_t spi_in,
+		    struct ini2_child *c, uint16_t *dh)
 {
-	struct ikev2_sa offer;
-	ini2_esp_offer(&offer, s->child_spi_in);
+	*dh = 0;
 	if (sa->n != 1 || sa->p[0].protocol != IKEV2_PROTO_ESP || sa->p[0].spi_size != 4)
 		return -1;
 	const struct ikev2_proposal *p = &sa->p[0];
 	for (unsigned i = 0; i < p->n_transforms; i++) {
 		const struct ikev2_transform *t = &p->t[i];
-		if (!offered(&offer, t))
+		if (!offered(offer, t))
 			return -1;
 		if (t->type == IKEV2_TRANS_ENCR)
 			c->encr = crypto_encr_ikev2(t->id, t->key_bits);
@@ -413,19 +431,38 @@ static int take_esp_choice(struct ini2 *s, const struct ikev2_sa *sa, struct ini
 			c->integ = crypto_integ_ikev2(t->id);
 		else if (t->type == IKEV2_TRANS_ESN)
 			c->esn = t->id == 1;
+		else if (t->type == IKEV2_TRANS_DH)
+			*dh = t->id;
 	}
 	if (!c->encr || (!c->encr->aead && !c->integ))
 		return -1;
-	c->spi_in = s->child_spi_in;
+	c->spi_in = spi_in;
 	c->spi_out = be32(p->spi);
 	return 0;
+}
+
+/* KEYMAT = prf+(SK_d, [g^ir |] Ni | Nr) (§2.17) to the data plane. */
+int ini2_child_keys_up(struct ini2 *s, struct ini2_child *c, const uint8_t *gir, size_t gir_len,
+		       const uint8_t *ni, size_t ni_len, const uint8_t *nr, size_t nr_len)
+{
+	struct ike_child_keys k;
+	if (ike_child_keymat(s->km.prf, s->km.sk_d, s->km.prf_len, gir, gir_len, ni, ni_len, nr,
+			     nr_len, c->encr->key_len, c->integ ? c->integ->key_len : 0, &k) < 0)
+		return -1;
+	c->encr_out = k.encr_i;       /* initiator -> responder: what we send */
+	c->integ_out = c->integ ? k.integ_i : NULL;
+	c->encr_in = k.encr_r;
+	c->integ_in = c->integ ? k.integ_r : NULL;
+	int rc = s->h.child_up ? s->h.child_up(s->h.arg, c) : 0;
+	mem_wipe(&k, sizeof(k));
+	c->encr_out = c->encr_in = c->integ_out = c->integ_in = NULL;
+	return rc;
 }
 
 /* <-- ... CP(CFG_REPLY), SAr2, TSi, TSr: keys to the data plane, lease up. */
 static void finish_child(struct ini2 *s, const struct ikev2_msg *m)
 {
 	struct ini2_child c = { 0 };
-	struct ike_child_keys k;
 	if (ikev2_msg_notify(m, IKEV2_N_INTERNAL_ADDRESS_FAILURE) ||
 	    ikev2_msg_notify(m, IKEV2_N_FAILED_CP_REQUIRED)) {
 		fail(s, INI2_ERR_ADDRESS, "the gateway assigned no address");
@@ -442,24 +479,16 @@ static void finish_child(struct ini2 *s, const struct ikev2_msg *m)
 		fail(s, INI2_ERR_ADDRESS, "no INTERNAL_IP4_ADDRESS in the CP reply");
 		return;
 	}
-	if (!(m->present & IKEV2_BIT(IKEV2_PL_SA)) || take_esp_choice(s, &m->sa, &c) < 0) {
+	struct ikev2_sa offer;
+	uint16_t dh;
+	ini2_esp_offer(&offer, s->child_spi_in);
+	if (!(m->present & IKEV2_BIT(IKEV2_PL_SA)) ||
+	    ini2_esp_choice(&offer, &m->sa, s->child_spi_in, &c, &dh) < 0) {
 		fail(s, INI2_ERR_PROPOSAL, "IKE_AUTH: no usable ESP proposal in the reply");
 		return;
 	}
 	take_tsr(s, &m->tsr);
-	if (ike_child_keymat(s->km.prf, s->km.sk_d, s->km.prf_len, NULL, 0, s->ni, sizeof(s->ni),
-			     s->nr, s->nr_len, c.encr->key_len, c.integ ? c.integ->key_len : 0,
-			     &k) < 0) {
-		fail(s, INI2_ERR_PROTOCOL, "CHILD SA key derivation failed");
-		return;
-	}
-	c.encr_out = k.encr_i;       /* initiator -> responder: what we send */
-	c.integ_out = c.integ ? k.integ_i : NULL;
-	c.encr_in = k.encr_r;
-	c.integ_in = c.integ ? k.integ_r : NULL;
-	int rc = s->h.child_up ? s->h.child_up(s->h.arg, &c) : 0;
-	mem_wipe(&k, sizeof(k));
-	if (rc < 0) {
+	if (ini2_child_keys_up(s, &c, NULL, 0, s->ni, sizeof(s->ni), s->nr, s->nr_len) < 0) {
 		fail(s, INI2_ERR_PROTOCOL, "the data plane refused the CHILD SA");
 		return;
 	}
@@ -467,6 +496,7 @@ static void finish_child(struct ini2 *s, const struct ikev2_msg *m)
 	s->child_installed = true;
 	s->st = INI2_ST_UP;
 	ini2_arm_dpd(s);
+	ini2_rekey_start_timers(s, true, true);
 	if (s->h.up)
 		s->h.up(s->h.arg, &s->lease);
 }
@@ -575,8 +605,11 @@ void ini2_on_response(struct ini2 *s)
 	case INI2_ST_DELETING:
 		ini2_down(s, INI2_OK, "DELETE answered");
 		return;
+	case INI2_ST_UP:
+		ini2_rekey_on_response(s);      /* DPD answered: liveness noted in input */
+		return;
 	default:
-		return;                         /* DPD answered: liveness noted in input */
+		return;
 	}
 }
 
@@ -584,10 +617,17 @@ void ini2_on_response(struct ini2 *s)
  * INFORMATIONAL {}          <-- liveness: empty answer
  * INFORMATIONAL {D(IKE)}    <-- answer, then down
  * INFORMATIONAL {D(ESP)}    <-- answer with our SPI, data plane SA removed
- * CREATE_CHILD_SA           <-- N(NO_ADDITIONAL_SAS): rekeys are ours to start */
+ *                               (the current CHILD SA, or the one a rekey replaced)
+ * CREATE_CHILD_SA           <-- N(NO_ADDITIONAL_SAS).  ravpnd never starts a
+ *   rekey (it sends no lifetime and waits for the initiator, ike/v2/rekey.c)
+ *   and we rekey before its default lifetimes, so a gateway-started rekey is
+ *   not answered with a new SA.  A gateway that rekeys earlier by itself
+ *   (strongSwan: CHILD SAs after 1 h) keeps its old SA until its hard
+ *   lifetime and then deletes it (handled here): set child_lifetime below
+ *   the gateway's for such a gateway. */
 struct peer_answer {
-	bool delete_child;
-	uint32_t spi_in;
+	unsigned n;
+	uint32_t spi_in[2];                 /* ours, of the CHILD SAs deleted */
 	uint16_t notify;
 };
 
@@ -595,12 +635,37 @@ static void fill_peer_answer(struct ini2 *s, struct ikev2_wr *w, const void *arg
 {
 	(void)s;
 	const struct peer_answer *a = arg;
+	uint8_t spi[8];
 	if (a->notify)
 		ikev2_w_notify(w, 0, NULL, 0, a->notify, NULL, 0);
-	if (a->delete_child) {
-		uint8_t spi[4] = { (uint8_t)(a->spi_in >> 24), (uint8_t)(a->spi_in >> 16),
-				   (uint8_t)(a->spi_in >> 8), (uint8_t)a->spi_in };
-		ikev2_w_delete(w, IKEV2_PROTO_ESP, 4, spi, 1);
+	for (unsigned i = 0; i < a->n; i++) {
+		uint32_t v = a->spi_in[i];
+		spi[4 * i] = (uint8_t)(v >> 24);
+		spi[4 * i + 1] = (uint8_t)(v >> 16);
+		spi[4 * i + 2] = (uint8_t)(v >> 8);
+		spi[4 * i + 3] = (uint8_t)v;
+	}
+	if (a->n)
+		ikev2_w_delete(w, IKEV2_PROTO_ESP, 4, spi, (uint16_t)a->n);
+}
+
+/* Which of our CHILD SAs the gateway's D(ESP, its SPIs = our spi_out) names. */
+static void match_deletes(struct ini2 *s, const struct ikev2_msg *m, struct peer_answer *a,
+			  bool *cur, bool *old)
+{
+	for (unsigned i = 0; i < m->n_delete; i++) {
+		if (m->del[i].protocol != IKEV2_PROTO_ESP)
+			continue;
+		for (unsigned j = 0; j + 4 <= m->del[i].spis.len; j += 4) {
+			uint32_t spi = be32(m->del[i].spis.data + j);
+			if (s->child_installed && spi == s->child_spi_out && !*cur) {
+				*cur = true;
+				a->spi_in[a->n++] = s->child_spi_in;
+			} else if (s->old_installed && spi == s->old_spi_out && !*old) {
+				*old = true;
+				a->spi_in[a->n++] = s->old_spi_in;
+			}
+		}
 	}
 }
 
@@ -617,24 +682,24 @@ void ini2_on_peer_request(struct ini2 *s, const uint8_t *data, size_t len)
 	if (id != s->peer_next_id)
 		return;
 	struct peer_answer a = { 0 };
-	bool delete_ike = false;
+	bool delete_ike = false, cur = false, old = false;
 	if (m->hdr.exchange == IKEV2_CREATE_CHILD_SA)
 		a.notify = IKEV2_N_NO_ADDITIONAL_SAS;
-	for (unsigned i = 0; i < m->n_delete; i++) {
+	for (unsigned i = 0; i < m->n_delete; i++)
 		if (m->del[i].protocol == IKEV2_PROTO_IKE)
 			delete_ike = true;
-		else if (m->del[i].protocol == IKEV2_PROTO_ESP && s->child_installed)
-			for (unsigned j = 0; j + 4 <= m->del[i].spis.len; j += 4)
-				if (be32(m->del[i].spis.data + j) == s->child_spi_out)
-					a.delete_child = true;
-	}
-	a.spi_in = s->child_spi_in;
+	match_deletes(s, m, &a, &cur, &old);
 	if (ini2_build(s, &s->peer_reply, m->hdr.exchange, true, id, fill_peer_answer, &a) < 0)
 		return;
 	s->peer_next_id = id + 1;
 	s->have_peer_reply = true;
 	(void)s->h.send(s->h.arg, s->natt, s->peer_reply.data, s->peer_reply.len);
-	if (a.delete_child) {
+	if (old) {
+		if (s->h.child_down)
+			s->h.child_down(s->h.arg, s->old_spi_in);
+		s->old_installed = false;
+	}
+	if (cur) {
 		if (s->h.child_down)
 			s->h.child_down(s->h.arg, s->child_spi_in);
 		s->child_installed = false;

@@ -1,5 +1,6 @@
 /* Internals of the IKEv2 initiator engine (ini2.c: state and transport,
- * ini2_exch.c: the exchanges, ini2_offer.c: the pure pieces). */
+ * ini2_exch.c: the exchanges, ini2_rekey.c: rekeying, ini2_offer.c: the
+ * pure pieces). */
 #ifndef RAVPN_CLIENT_INI2_INT_H
 #define RAVPN_CLIENT_INI2_INT_H
 
@@ -25,7 +26,27 @@ enum ini2_state {
 	INI2_ST_DOWN,
 };
 
-enum ini2_req_kind { INI2_REQ_NONE, INI2_REQ_DPD, INI2_REQ_DELETE };
+enum ini2_req_kind {
+	INI2_REQ_NONE, INI2_REQ_DPD, INI2_REQ_DELETE,
+	INI2_REQ_REKEY_CHILD,    /* CREATE_CHILD_SA {N(REKEY_SA), SA, Ni, [KEi], TSi, TSr} */
+	INI2_REQ_DELETE_CHILD,   /* INFORMATIONAL {D(ESP, the replaced SA)} */
+	INI2_REQ_REKEY_IKE,      /* CREATE_CHILD_SA {SA(IKE), Ni, KEi} */
+	INI2_REQ_DELETE_OLD_IKE, /* INFORMATIONAL {D(IKE)} on the replaced IKE SA */
+};
+
+/* The rekey in flight (one at a time: our window is 1). */
+struct ini2_rekey {
+	uint8_t ni[INI2_NONCE_LEN];
+	const struct crypto_dh_group *g;    /* KEi group; NULL: CHILD rekey without PFS */
+	struct crypto_dh *dh;
+	uint8_t pub[CRYPTO_MAX_DH_PUB];
+	bool pfs_all;                       /* offer every group: the gateway wants PFS */
+	uint32_t spi_in;                    /* CHILD: our new inbound SPI */
+	uint64_t spi_i, spi_r;              /* IKE: the new SA's SPIs */
+	struct ike_keymat km;               /* IKE: the new SA's keys, used once the */
+	struct ike_sk sk;                   /* old SA's DELETE is answered */
+	bool ike_ready;
+};
 
 struct ini2 {
 	struct loop *loop;
@@ -50,6 +71,14 @@ struct ini2 {
 	/* the CHILD SA */
 	uint32_t child_spi_in, child_spi_out;
 	bool child_installed;
+	/* the CHILD SA a rekey replaced: carried until its DELETE is answered */
+	uint32_t old_spi_in, old_spi_out;
+	bool old_installed;
+	/* rekeying */
+	struct ini2_rekey rk;
+	struct loop_timer *child_rk_t, *ike_rk_t;
+	uint64_t child_born_ms, ike_born_ms;
+	unsigned rekeys_child, rekeys_ike;
 	struct ini2_lease lease;
 	/* our request (window 1) */
 	uint32_t next_id, req_id;
@@ -82,5 +111,19 @@ void ini2_arm_dpd(struct ini2 *s);
 void ini2_on_init_reply(struct ini2 *s, const uint8_t *data, size_t len);   /* ini2_exch.c */
 void ini2_on_response(struct ini2 *s);
 void ini2_on_peer_request(struct ini2 *s, const uint8_t *data, size_t len);
+/* shared with ini2_rekey.c */
+int ini2_alloc_child_spi(struct ini2 *s, uint32_t *spi);
+void ini2_write_ts_all(struct ikev2_wr *w);
+int ini2_ike_choice(const struct ikev2_sa *sa, const struct crypto_dh_group *g,
+		    struct ike_keymat *km);
+int ini2_esp_choice(const struct ikev2_sa *offer, const struct ikev2_sa *sa, uint32_t spi_in,
+		    struct ini2_child *c, uint16_t *dh);
+int ini2_child_keys_up(struct ini2 *s, struct ini2_child *c, const uint8_t *gir, size_t gir_len,
+		       const uint8_t *ni, size_t ni_len, const uint8_t *nr, size_t nr_len);
+
+void ini2_rekey_start_timers(struct ini2 *s, bool child, bool ike);   /* ini2_rekey.c */
+void ini2_rekey_stop(struct ini2 *s);
+void ini2_rekey_on_response(struct ini2 *s);
+void ini2_rekey_finish_ike(struct ini2 *s);
 
 #endif

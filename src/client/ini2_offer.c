@@ -70,6 +70,17 @@ void ini2_esp_offer(struct ikev2_sa *out, uint32_t spi)
 	add(&out->p[1], IKEV2_TRANS_ESN, 0, 0);
 }
 
+void ini2_esp_offer_pfs(struct ikev2_sa *out, uint32_t spi, uint16_t group, bool all)
+{
+	ini2_esp_offer(out, spi);
+	for (unsigned i = 0; i < out->n; i++) {
+		add(&out->p[i], IKEV2_TRANS_DH, group, 0);
+		for (size_t j = 0; all && j < sizeof(dh_groups) / sizeof(dh_groups[0]); j++)
+			if (dh_groups[j] != group)
+				add(&out->p[i], IKEV2_TRANS_DH, dh_groups[j], 0);
+	}
+}
+
 bool ini2_range_to_net(uint32_t start, uint32_t end, uint32_t *addr, uint32_t *mask)
 {
 	uint32_t host = start ^ end;           /* must be 0...01...1 */

@@ -3,7 +3,10 @@
  * pumps them across, so neither side runs inside the other's handler.
  * PSK and EAP-MSCHAPv2 (gateway certificate pinned): connected with an
  * address and a CHILD SA on both sides; our DELETE frees the responder's SA
- * and lease.  A wrong password ends with INI2_ERR_AUTH. */
+ * and lease.  A wrong password ends with INI2_ERR_AUTH.  Rekeys started by
+ * the client (CHILD SA with and without PFS, IKE SA, and by the lifetime
+ * timers): the responder ends with the new SAs, the same keys, the old SAs
+ * gone, the session up. */
 #include "../t.h"
 
 #include <arpa/inet.h>
@@ -15,6 +18,7 @@
 #include "client/ini2.h"
 #include "conf/conf.h"
 #include "crypto/crypto.h"
+#include "ike/core/child.h"
 #include "ike/core/ike.h"
 #include "ike/core/sa.h"
 #include "ike/v2/ikev2.h"
@@ -73,7 +77,11 @@ static struct {
 	enum ini2_result result;
 	struct ini2_lease lease;
 	uint32_t spi_in, spi_out;
-	unsigned child_downs;
+	unsigned child_downs, child_ups;
+	uint32_t last_down;
+	uint8_t key_in[64], key_out[64];   /* encryption keys of the newest CHILD SA */
+	size_t key_len;
+	uint32_t next_spi;
 } C;
 
 static void push(struct queue *q, bool natt, const uint8_t *d, size_t n)
@@ -101,7 +109,8 @@ static int cl_send(void *arg, bool natt, const uint8_t *data, size_t len)
 	return 0;
 }
 
-static uint32_t cl_spi(void *arg) { (void)arg; return 0xc1c1c1c1; }
+/* 0xc1c1c1c1 first, then one more for each rekey */
+static uint32_t cl_spi(void *arg) { (void)arg; return 0xc1c1c1c1 + C.next_spi++; }
 
 static int cl_child_up(void *arg, const struct ini2_child *c)
 {
@@ -109,14 +118,20 @@ static int cl_child_up(void *arg, const struct ini2_child *c)
 	C.child = c->encr && c->encr_in && c->encr_out;
 	C.spi_in = c->spi_in;
 	C.spi_out = c->spi_out;
+	C.child_ups++;
+	C.key_len = c->encr ? c->encr->key_len : 0;
+	if (C.child && C.key_len <= sizeof(C.key_in)) {
+		memcpy(C.key_in, c->encr_in, C.key_len);
+		memcpy(C.key_out, c->encr_out, C.key_len);
+	}
 	return 0;
 }
 
 static void cl_child_down(void *arg, uint32_t spi)
 {
 	(void)arg;
-	(void)spi;
 	C.child_downs++;
+	C.last_down = spi;
 }
 
 static void cl_up(void *arg, const struct ini2_lease *l)
@@ -311,6 +326,180 @@ static void wrong_password_and_unpinned_cert_fail_with_their_own_results(void)
 	T_EQ_INT(pool_set_total_leased(R.pools), 0);
 }
 
+/* The responder's IKE SA of the client has exactly one CHILD SA, the one
+ * the client reported last, with the same keys (its KEYMAT is kept in
+ * child->priv without a data plane). */
+static void gateway_has_only_the_clients_child(struct ini2 *s)
+{
+	struct ike_sa *sa = ike_sa_find_local(ini2_spi_r(s));
+	T_CHECK(sa && sa->state == IKE_STATE_ESTABLISHED);
+	if (!sa)
+		return;
+	struct child_sa *k = sa->children;
+	T_CHECK(k && !k->next);
+	if (!k || !k->priv)
+		return;
+	T_EQ_INT(k->spi_out, C.spi_in);
+	T_EQ_INT(k->spi_in, C.spi_out);
+	const struct ike_child_keys *keys = k->priv;
+	T_EQ_INT(keys->encr_len, C.key_len);
+	T_EQ_MEM(keys->encr_i, C.key_out, C.key_len);   /* client -> gateway */
+	T_EQ_MEM(keys->encr_r, C.key_in, C.key_len);
+}
+
+static struct ini2 *psk_connected(void)
+{
+	struct ini2 *s = client(INI2_PSK, "PSKG", "group-key", NULL);
+	T_CHECK(s && ini2_start(s) == 0);
+	pump(s);
+	T_CHECK(C.up && ini2_is_up(s));
+	return s;
+}
+
+static void child_rekey_moves_traffic_to_the_new_sa_and_deletes_the_old(void)
+{
+	struct ini2 *s = psk_connected();
+	uint32_t old_in = C.spi_in, old_out = C.spi_out;
+	T_CHECK(ini2_rekey_child(s) == 0);
+	T_CHECK(ini2_rekey_child(s) < 0);              /* window 1: one at a time */
+	pump(s);
+	T_EQ_INT(ini2_rekeys(s, false), 1);
+	T_EQ_INT(C.child_ups, 2);
+	T_EQ_INT(C.spi_in, 0xc1c1c1c2);
+	T_CHECK(C.spi_out != old_out);
+	T_EQ_INT(C.child_downs, 1);                      /* the old one, after its DELETE */
+	T_EQ_INT(C.last_down, old_in);
+	gateway_has_only_the_clients_child(s);
+	/* and once more: the rekeyed SA rekeys again */
+	T_CHECK(ini2_rekey_child(s) == 0);
+	pump(s);
+	T_EQ_INT(ini2_rekeys(s, false), 2);
+	T_EQ_INT(C.spi_in, 0xc1c1c1c3);
+	T_EQ_INT(C.last_down, 0xc1c1c1c2);
+	gateway_has_only_the_clients_child(s);
+	T_CHECK(ini2_is_up(s) && !C.down);
+	ini2_close(s);
+	pump(s);
+	T_EQ_INT(C.result, INI2_OK);
+	T_EQ_INT(C.child_downs, 3);
+	T_EQ_INT(pool_set_total_leased(R.pools), 0);
+	ini2_free(s);
+}
+
+static void ike_rekey_gives_new_spis_keeps_the_child_and_deletes_the_old_sa(void)
+{
+	struct ini2 *s = psk_connected();
+	uint64_t old_i = ini2_spi_i(s), old_r = ini2_spi_r(s);
+	struct ike_sa *old = ike_sa_find_local(old_r);
+	uint32_t addr = old ? old->assigned_addr : 0;
+	T_CHECK(ini2_rekey_ike(s) == 0);
+	pump(s);
+	T_EQ_INT(ini2_rekeys(s, true), 1);
+	T_CHECK(ini2_spi_i(s) != old_i && ini2_spi_r(s) != old_r);
+	T_CHECK(ike_sa_find_local(old_r) == NULL);       /* the old SA is gone */
+	struct ike_sa *sa = ike_sa_find_local(ini2_spi_r(s));
+	T_CHECK(sa && sa->spi_i == ini2_spi_i(s));
+	T_CHECK(sa && sa->assigned_addr == addr && addr);
+	T_EQ_INT(C.child_ups, 1);                        /* the CHILD SA did not change */
+	T_EQ_INT(C.child_downs, 0);
+	gateway_has_only_the_clients_child(s);
+	T_CHECK(pool_is_leased(R.pools, addr));
+	/* the new IKE SA carries requests both ways: a CHILD rekey on it */
+	T_CHECK(ini2_rekey_child(s) == 0);
+	pump(s);
+	T_EQ_INT(ini2_rekeys(s, false), 1);
+	gateway_has_only_the_clients_child(s);
+	T_CHECK(ini2_is_up(s) && !C.down);
+	ini2_close(s);
+	pump(s);
+	T_EQ_INT(C.result, INI2_OK);
+	T_CHECK(ike_sa_find_local(ini2_spi_r(s)) == NULL);
+	T_EQ_INT(pool_set_total_leased(R.pools), 0);
+	ini2_free(s);
+}
+
+/* `set pfs group14`: a rekey without PFS is refused (NO_PROPOSAL_CHOSEN),
+ * the client offers PFS with the IKE SA's group 2, the gateway names 14
+ * (INVALID_KE_PAYLOAD), the third request gets the SA; the keys with
+ * g^ir still match. */
+static void child_rekey_falls_back_to_the_pfs_group_the_gateway_wants(void)
+{
+	struct conf *plain = R.conf;
+	struct conf_diags d = { 0 };
+	char *text = malloc(sizeof(config) + 64);
+	T_CHECK(text != NULL);
+	if (!text)
+		return;
+	snprintf(text, sizeof(config) + 64, "%scrypto dynamic-map dynmap 1000 set pfs group14\n",
+		 config);
+	R.conf = conf_parse(text, strlen(text), "pfs.conf", &d);
+	conf_diags_free(&d);
+	free(text);
+	T_CHECK(R.conf != NULL);
+	if (!R.conf) {
+		R.conf = plain;
+		return;
+	}
+	struct ini2 *s = psk_connected();
+	T_CHECK(ini2_rekey_child(s) == 0);
+	pump(s);
+	T_EQ_INT(ini2_rekeys(s, false), 1);
+	gateway_has_only_the_clients_child(s);
+	struct ike_sa *sa = ike_sa_find_local(ini2_spi_r(s));
+	T_CHECK(sa && sa->children && sa->children->pfs_group == 14);
+	ini2_close(s);
+	pump(s);
+	T_EQ_INT(C.result, INI2_OK);
+	ini2_free(s);
+	conf_unref(R.conf);
+	R.conf = plain;
+}
+
+/* The lifetime timers, in lifetime units of 10 ms: CHILD 20 units (rekey
+ * at 17.4..18), IKE 40 (34.8..36); the loop runs 0.5 s with the test
+ * pumping every 2 ms. */
+static void pump_tick(void *arg);
+static struct loop_timer *pump_t;
+static void pump_tick(void *arg)
+{
+	pump(arg);
+	pump_t = loop_timer_add(R.loop, 2, pump_tick, arg);
+}
+
+static void stop_loop(void *arg) { (void)arg; loop_stop(R.loop); }
+
+static void lifetime_timers_rekey_both_and_the_session_stays_up(void)
+{
+	memset(&C, 0, sizeof(C));
+	struct ini2_config cfg = { .group = "PSKG", .auth = INI2_PSK, .secret = "group-key",
+				   .child_lifetime = 20, .ike_lifetime = 40,
+				   .lifetime_unit_ms = 10 };
+	cfg.gw = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(500) };
+	cfg.gw.sin_addr.s_addr = htonl(0x0a000001);
+	struct ini2_hooks h = { cl_send, cl_spi, cl_child_up, cl_child_down, cl_up, cl_down, NULL };
+	struct ini2 *s = ini2_new(R.loop, &cfg, &h);
+	T_CHECK(s && ini2_start(s) == 0);
+	pump(s);
+	T_CHECK(C.up);
+	uint64_t first_r = ini2_spi_r(s);
+	pump_t = loop_timer_add(R.loop, 2, pump_tick, s);
+	struct loop_timer *stop = loop_timer_add(R.loop, 500, stop_loop, NULL);
+	T_CHECK(stop && loop_run(R.loop) == 0);
+	loop_timer_cancel(R.loop, pump_t);
+	pump(s);
+	T_CHECK(ini2_rekeys(s, false) >= 2);             /* at ~0.18 s and ~0.36 s */
+	T_CHECK(ini2_rekeys(s, true) >= 1);              /* at ~0.36 s */
+	T_CHECK(ini2_spi_r(s) != first_r && ike_sa_find_local(first_r) == NULL);
+	T_EQ_INT(C.child_downs, C.child_ups - 1);        /* every replaced SA removed */
+	gateway_has_only_the_clients_child(s);
+	T_CHECK(ini2_is_up(s) && !C.down);
+	ini2_close(s);
+	pump(s);
+	T_EQ_INT(C.result, INI2_OK);
+	T_EQ_INT(pool_set_total_leased(R.pools), 0);
+	ini2_free(s);
+}
+
 int main(void)
 {
 	if (crypto_init() < 0 || crypto_enable_legacy() < 0 || responder_start() < 0) {
@@ -320,6 +509,10 @@ int main(void)
 	T_RUN(psk_client_connects_gets_address_and_child_and_delete_frees_the_gateway_sa);
 	T_RUN(eap_mschapv2_client_with_pinned_cert_connects_and_delete_frees_the_gateway_sa);
 	T_RUN(wrong_password_and_unpinned_cert_fail_with_their_own_results);
+	T_RUN(child_rekey_moves_traffic_to_the_new_sa_and_deletes_the_old);
+	T_RUN(ike_rekey_gives_new_spis_keeps_the_child_and_deletes_the_old_sa);
+	T_RUN(child_rekey_falls_back_to_the_pfs_group_the_gateway_wants);
+	T_RUN(lifetime_timers_rekey_both_and_the_session_stays_up);
 	responder_stop();
 	T_DONE();
 }
