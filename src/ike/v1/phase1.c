@@ -179,13 +179,6 @@ static void set_group(struct ike_sa *sa, const struct conf_tunnel_group *tg)
 
 /* ---- helpers shared by both modes -------------------------------------------- */
 
-struct p1_keys_in {
-	const uint8_t *gxi;
-	size_t gxi_len;
-	const uint8_t *ni;
-	size_t ni_len;
-};
-
 /* DH, our nonce, SKEYID and the rest.  Returns 0 or an IKEv1 notify type. */
 static uint16_t make_keys(struct ike_sa *sa, const struct v1_p1_choice *ch,
 			  const struct ikev1_blob *ke, const struct ikev1_blob *nonce)
