@@ -319,8 +319,15 @@ void v1_input(void *arg, const struct ike_pkt *p)
 			return;
 		}
 		if (v1_of(sa)->phase >= V1_XAUTH) {
-			/* AM3/MM5 repeated after we moved on: nothing to answer. */
+			/* MM5 repeated after we moved on: MM6 was lost, send it again
+			 * (kept until the session is up); a repeated AM3 needs none. */
+			struct v1_sa *v = v1_of(sa);
+			uint8_t d[20];
+			digest(p->data, p->len, d);
 			e->st.rx_retransmits++;
+			if (h.exchange == IKEV1_X_MAIN && v->p1_last_tx.len &&
+			    memcmp(d, v->p1_rx_digest, 20) == 0)
+				(void)v1_send_raw(sa, v->p1_last_tx.data, v->p1_last_tx.len);
 			return;
 		}
 		phase1_message(sa, p, &h);

@@ -195,6 +195,11 @@ static uint16_t make_keys(struct ike_sa *sa, const struct v1_p1_choice *ch,
 	}
 	uint8_t gxy[CRYPTO_MAX_DH_PUB];
 	size_t gxy_len = sizeof(gxy);
+	free(v->gxi);
+	v->gxi = malloc(2u * ch->dh->pub_len);
+	if (!v->gxi)
+		return IKEV1_N_INVALID_KEY_INFORMATION;
+	v->gxr = v->gxi + ch->dh->pub_len;
 	struct crypto_dh *dh = crypto_dh_new(ch->dh);
 	int rc = -1;
 	if (dh && crypto_dh_public(dh, v->gxr) == 0 &&

@@ -172,6 +172,12 @@ void v1_sa_up(struct ike_sa *sa)
 	struct v1_sa *v = v1_of(sa);
 	v1_sa_set_phase(sa, V1_READY);
 	sa->state = IKE_STATE_ESTABLISHED;
+	/* Phase 1 is over for good: its hash inputs and retransmission copy go. */
+	free(v->gxi);
+	v->gxi = v->gxr = NULL;
+	free(v->idii_b);
+	v->idii_b = NULL;
+	buf_free(&v->p1_last_tx);
 	if (!v->up) {
 		v->up = true;
 		v->eng->st.sessions_total++;
@@ -277,8 +283,7 @@ void v1_sa_destroy(struct ike_sa *sa, const char *reason, bool log)
 	v1_keys_wipe(&v->k);
 	mem_wipe(v->ni, sizeof(v->ni));
 	mem_wipe(v->nr, sizeof(v->nr));
-	mem_wipe(v->gxi, sizeof(v->gxi));
-	mem_wipe(v->gxr, sizeof(v->gxr));
+	free(v->gxi);                    /* public values: nothing to wipe */
 	free(v->sai_b);
 	free(v->idii_b);
 	buf_free(&v->p1_last_tx);

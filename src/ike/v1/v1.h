@@ -108,7 +108,9 @@ struct v1_sa {
 	bool keys_ready;
 	/* phase 1 inputs kept until authenticated */
 	const struct crypto_dh_group *dh;
-	uint8_t gxi[CRYPTO_MAX_DH_PUB], gxr[CRYPTO_MAX_DH_PUB];
+	uint8_t *gxi, *gxr;              /* the DH public values (gx_len each), kept
+					  * for the phase-1 hashes only: freed when the
+					  * session is up, as the phase-1 retransmission copy */
 	size_t gx_len;
 	uint8_t ni[256], nr[V1_NONCE_LEN];
 	size_t ni_len;
