@@ -92,6 +92,10 @@ struct esp_sa {
 
 	/* control thread: all SAs in installation order */
 	struct esp_sa *prev, *next;
+	/* under mu: the SAs of the same inner /32 address, in installation
+	 * order (a rekey makes a second one), so removing one finds the
+	 * newest remaining without walking every SA */
+	struct esp_sa *dst_older, *dst_newer;
 
 	unsigned nslots;                  /* workers + 1 (the control thread) */
 	_Atomic(struct esp_slot *) slot[];

@@ -303,11 +303,17 @@ static void sa_unlink(struct esp *e, struct esp_sa *sa)
 	sa->prev = sa->next = NULL;
 	e->nsas--;
 	if (sa->inner_prefix == 32) {
+		/* out of the address's chain; the newest remaining SA of the
+		 * address is then at the end of it */
+		struct esp_sa *older = sa->dst_newer ? sa->dst_newer : sa->dst_older;
+		if (sa->dst_older)
+			sa->dst_older->dst_newer = sa->dst_newer;
+		if (sa->dst_newer)
+			sa->dst_newer->dst_older = sa->dst_older;
+		sa->dst_older = sa->dst_newer = NULL;
+		while (older && older->dst_newer)
+			older = older->dst_newer;
 		if (esp_map_get(&e->by_dst, sa->inner_addr) == sa) {
-			struct esp_sa *older = NULL;
-			for (struct esp_sa *x = e->tail; x && !older; x = x->prev)
-				if (x->inner_prefix == 32 && x->inner_addr == sa->inner_addr)
-					older = x;
 			if (older)
 				older->out_pending = false;
 			if (!older || esp_map_put(e, &e->by_dst, sa->inner_addr, older) < 0)
@@ -372,6 +378,13 @@ int esp_sa_install(struct esp *e, const struct esp_sa_params *p)
 	 * inbound SA only when our CREATE_CHILD_SA response reaches it, so
 	 * packets sent on the new SA right away would be lost. */
 	struct esp_sa *cur = sa->inner_prefix == 32 ? esp_map_get(&e->by_dst, sa->inner_addr) : NULL;
+	if (cur) {                        /* join the address's chain, at its end */
+		struct esp_sa *last = cur;
+		while (last->dst_newer)
+			last = last->dst_newer;
+		last->dst_newer = sa;
+		sa->dst_older = last;
+	}
 	if (cur && !atomic_load(&cur->dead))
 		sa->out_pending = true;
 	else if (sa->inner_prefix == 32)
