@@ -169,7 +169,7 @@ int ini2_build(struct ini2 *s, struct buf *b, uint8_t exchange, bool response, u
 {
 	struct ikev2_wr w;
 	struct ikev2_hdr h = { .spi_i = s->spi_i, .spi_r = s->spi_r, .exchange = exchange,
-			       .flags = (uint8_t)(IKEV2_FLAG_INITIATOR |
+			       .flags = (uint8_t)((s->orig_resp ? 0 : IKEV2_FLAG_INITIATOR) |
 						  (response ? IKEV2_FLAG_RESPONSE : 0)),
 			       .msg_id = msg_id };
 	buf_reset(b);
@@ -190,6 +190,16 @@ int ini2_request(struct ini2 *s, uint8_t exchange, ini2_fill_fn fill, const void
 	return ini2_send_req(s);
 }
 
+int ini2_answer(struct ini2 *s, uint8_t exchange, uint32_t id, ini2_fill_fn fill, const void *arg)
+{
+	if (ini2_build(s, &s->peer_reply, exchange, true, id, fill, arg) < 0)
+		return -1;
+	s->peer_next_id = id + 1;
+	s->have_peer_reply = true;
+	(void)s->h.send(s->h.arg, s->natt, s->peer_reply.data, s->peer_reply.len);
+	return 0;
+}
+
 /* ---- liveness (DPD, RFC 7296 §2.4) ---------------------------------------- */
 
 static void dpd_fire(void *arg);
@@ -207,7 +217,7 @@ static void dpd_fire(void *arg)
 	if (s->st != INI2_ST_UP)
 		return;
 	uint64_t idle = loop_now_ms() - s->last_rx_ms;
-	if (!s->req_out && idle >= (uint64_t)s->cfg.dpd_sec * 1000) {
+	if (!s->req_out && !ini2_rekey_busy(s) && idle >= (uint64_t)s->cfg.dpd_sec * 1000) {
 		s->req_kind = INI2_REQ_DPD;
 		log_debug(LOG_IKEV2, 2, "client: liveness check after %llu ms idle",
 			  (unsigned long long)idle);
@@ -294,7 +304,12 @@ void ini2_input(struct ini2 *s, const uint8_t *data, size_t len)
 		return;
 	}
 	const struct ikev2_hdr *h = &s->outer->hdr;
-	if (h->spi_i != s->spi_i || (h->flags & IKEV2_FLAG_INITIATOR))
+	/* the gateway used the IKE SA it rekeyed: its DELETE of the old one
+	 * was lost or is late, the new SA is ours from now on */
+	if (s->rk.ike_ready && s->rk.peer && h->spi_i == s->rk.spi_i && h->spi_r == s->rk.spi_r)
+		ini2_rekey_finish_ike(s);
+	/* the I flag is the IKE SA initiator's: ours unless the gateway rekeyed it */
+	if (h->spi_i != s->spi_i || !(h->flags & IKEV2_FLAG_INITIATOR) != !s->orig_resp)
 		return;
 	bool response = h->flags & IKEV2_FLAG_RESPONSE;
 	if (response && (!s->req_out || h->msg_id != s->req_id))

@@ -21,6 +21,10 @@
  *   HDR, SK {D(ESP, old SPI)} -->                       <-- HDR, SK {D(ESP)}
  *   HDR, SK {SA(IKE, new SPIi), Ni, KEi} -->           <-- HDR, SK {SA(new SPIr), Nr, KEr}
  *   HDR(old SPIs), SK {D(IKE)} -->                      <-- HDR, SK {}
+ *   the gateway's rekeys are answered (ini2_rekey.c): CHILD SA
+ *   <-- HDR, SK {N(REKEY_SA), SA, Ni, [KEi], TSi, TSr}  HDR, SK {SA, Nr, [KEr], TSi, TSr} -->
+ *   and IKE SA (the gateway is then the new SA's initiator)
+ *   <-- HDR, SK {SA(IKE), Ni, KEi}                      HDR, SK {SA, Nr, KEr} -->
  *
  * The NAT-D source hash we send is random, as strongSwan's libipsec does:
  * the gateway then always uses UDP encapsulation, which the user-space data
@@ -38,6 +42,7 @@ struct crypto_cert;
 struct crypto_encr;
 struct crypto_integ;
 struct ikev2_sa;
+struct ikev2_proposal;
 
 enum ini2_auth { INI2_PSK, INI2_EAP_MSCHAPV2, INI2_EAP_MD5, INI2_EAP_GTC };
 
@@ -150,6 +155,13 @@ void ini2_esp_offer(struct ikev2_sa *out, uint32_t spi);
  * proposal, and when `all` every other group we know after it (the gateway
  * then answers INVALID_KE_PAYLOAD with the one its `set pfs` names). */
 void ini2_esp_offer_pfs(struct ikev2_sa *out, uint32_t spi, uint16_t group, bool all);
+/* The gateway started the exchange (its rekey): the first of its proposals
+ * (in its order) that one of `ours` covers, narrowed to one transform of each
+ * type, DH = ke_group (0: no KE, so no DH or DH NONE).  0 with *out set
+ * (SPI still the gateway's); a DH group for INVALID_KE_PAYLOAD when only
+ * the KE group does not fit; -1 for NO_PROPOSAL_CHOSEN. */
+int ini2_pick(const struct ikev2_sa *ours, const struct ikev2_sa *theirs, uint16_t ke_group,
+	      struct ikev2_proposal *out);
 /* Traffic selector range -> network (false when it is not a prefix). */
 bool ini2_range_to_net(uint32_t start, uint32_t end, uint32_t *addr, uint32_t *mask);
 

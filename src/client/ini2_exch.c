@@ -442,17 +442,20 @@ int ini2_esp_choice(const struct ikev2_sa *offer, const struct ikev2_sa *sa, uin
 }
 
 /* KEYMAT = prf+(SK_d, [g^ir |] Ni | Nr) (§2.17) to the data plane. */
-int ini2_child_keys_up(struct ini2 *s, struct ini2_child *c, const uint8_t *gir, size_t gir_len,
-		       const uint8_t *ni, size_t ni_len, const uint8_t *nr, size_t nr_len)
+int ini2_child_keys_up(struct ini2 *s, struct ini2_child *c, bool we_init, const uint8_t *gir,
+		       size_t gir_len, const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+		       size_t nr_len)
 {
 	struct ike_child_keys k;
 	if (ike_child_keymat(s->km.prf, s->km.sk_d, s->km.prf_len, gir, gir_len, ni, ni_len, nr,
 			     nr_len, c->encr->key_len, c->integ ? c->integ->key_len : 0, &k) < 0)
 		return -1;
-	c->encr_out = k.encr_i;       /* initiator -> responder: what we send */
-	c->integ_out = c->integ ? k.integ_i : NULL;
-	c->encr_in = k.encr_r;
-	c->integ_in = c->integ ? k.integ_r : NULL;
+	/* "i" keys: the initiator of this exchange to its responder (§2.17),
+	 * whichever side started the IKE SA */
+	c->encr_out = we_init ? k.encr_i : k.encr_r;
+	c->integ_out = c->integ ? (we_init ? k.integ_i : k.integ_r) : NULL;
+	c->encr_in = we_init ? k.encr_r : k.encr_i;
+	c->integ_in = c->integ ? (we_init ? k.integ_r : k.integ_i) : NULL;
 	int rc = s->h.child_up ? s->h.child_up(s->h.arg, c) : 0;
 	mem_wipe(&k, sizeof(k));
 	c->encr_out = c->encr_in = c->integ_out = c->integ_in = NULL;
@@ -488,7 +491,7 @@ static void finish_child(struct ini2 *s, const struct ikev2_msg *m)
 		return;
 	}
 	take_tsr(s, &m->tsr);
-	if (ini2_child_keys_up(s, &c, NULL, 0, s->ni, sizeof(s->ni), s->nr, s->nr_len) < 0) {
+	if (ini2_child_keys_up(s, &c, true, NULL, 0, s->ni, sizeof(s->ni), s->nr, s->nr_len) < 0) {
 		fail(s, INI2_ERR_PROTOCOL, "the data plane refused the CHILD SA");
 		return;
 	}
@@ -618,13 +621,10 @@ void ini2_on_response(struct ini2 *s)
  * INFORMATIONAL {D(IKE)}    <-- answer, then down
  * INFORMATIONAL {D(ESP)}    <-- answer with our SPI, data plane SA removed
  *                               (the current CHILD SA, or the one a rekey replaced)
- * CREATE_CHILD_SA           <-- N(NO_ADDITIONAL_SAS).  ravpnd never starts a
- *   rekey (it sends no lifetime and waits for the initiator, ike/v2/rekey.c)
- *   and we rekey before its default lifetimes, so a gateway-started rekey is
- *   not answered with a new SA.  A gateway that rekeys earlier by itself
- *   (strongSwan: CHILD SAs after 1 h) keeps its old SA until its hard
- *   lifetime and then deletes it (handled here): set child_lifetime below
- *   the gateway's for such a gateway. */
+ * CREATE_CHILD_SA           <-- a rekey of the CHILD SA or of the IKE SA
+ *                               (ini2_rekey.c), else N(NO_ADDITIONAL_SAS)
+ * after the gateway rekeyed the IKE SA, its D(IKE) on the old SA is answered
+ * and the new SA takes over (§2.18) instead of going down. */
 struct peer_answer {
 	unsigned n;
 	uint32_t spi_in[2];                 /* ours, of the CHILD SAs deleted */
@@ -681,19 +681,18 @@ void ini2_on_peer_request(struct ini2 *s, const uint8_t *data, size_t len)
 	}
 	if (id != s->peer_next_id)
 		return;
+	if (m->hdr.exchange == IKEV2_CREATE_CHILD_SA) {
+		ini2_rekey_on_peer_request(s);
+		return;
+	}
 	struct peer_answer a = { 0 };
 	bool delete_ike = false, cur = false, old = false;
-	if (m->hdr.exchange == IKEV2_CREATE_CHILD_SA)
-		a.notify = IKEV2_N_NO_ADDITIONAL_SAS;
 	for (unsigned i = 0; i < m->n_delete; i++)
 		if (m->del[i].protocol == IKEV2_PROTO_IKE)
 			delete_ike = true;
 	match_deletes(s, m, &a, &cur, &old);
-	if (ini2_build(s, &s->peer_reply, m->hdr.exchange, true, id, fill_peer_answer, &a) < 0)
+	if (ini2_answer(s, m->hdr.exchange, id, fill_peer_answer, &a) < 0)
 		return;
-	s->peer_next_id = id + 1;
-	s->have_peer_reply = true;
-	(void)s->h.send(s->h.arg, s->natt, s->peer_reply.data, s->peer_reply.len);
 	if (old) {
 		if (s->h.child_down)
 			s->h.child_down(s->h.arg, s->old_spi_in);
@@ -705,6 +704,8 @@ void ini2_on_peer_request(struct ini2 *s, const uint8_t *data, size_t len)
 		s->child_installed = false;
 		log_msg(SEV_WARNING, "client: the gateway deleted the CHILD SA");
 	}
-	if (delete_ike)
+	if (delete_ike && s->rk.ike_ready && s->rk.peer)
+		ini2_rekey_finish_ike(s);        /* the old SA of its rekey: the new one lives */
+	else if (delete_ike)
 		ini2_down(s, INI2_ERR_PEER_DELETE, "the gateway deleted the IKE SA");
 }

@@ -46,6 +46,8 @@ struct ini2_rekey {
 	struct ike_keymat km;               /* IKE: the new SA's keys, used once the */
 	struct ike_sk sk;                   /* old SA's DELETE is answered */
 	bool ike_ready;
+	bool peer;                          /* IKE: the gateway started it, so it is the
+					     * initiator of the new SA (spi_i its SPI) */
 };
 
 struct ini2 {
@@ -53,7 +55,10 @@ struct ini2 {
 	struct ini2_config cfg;
 	struct ini2_hooks h;
 	enum ini2_state st;
-	uint64_t spi_i, spi_r;
+	uint64_t spi_i, spi_r;              /* as in the header: the IKE SA initiator's first */
+	bool orig_resp;                     /* the gateway rekeyed the IKE SA: it is the
+					     * initiator now (RFC 7296 §2.18), we send
+					     * without the I flag and with SK_er/SK_ar */
 	const struct crypto_dh_group *g;
 	struct crypto_dh *dh;
 	uint8_t ni[INI2_NONCE_LEN], nr[IKE_NONCE_MAX];
@@ -77,6 +82,11 @@ struct ini2 {
 	/* rekeying */
 	struct ini2_rekey rk;
 	struct loop_timer *child_rk_t, *ike_rk_t;
+	struct loop_timer *old_t;           /* the gateway's rekey: delete the old CHILD SA
+					     * ourselves if the gateway does not */
+	uint32_t old_t_spi;
+	struct loop_timer *peer_ike_t;      /* the gateway's IKE rekey: switch even without
+					     * its DELETE of the old SA */
 	uint64_t child_born_ms, ike_born_ms;
 	unsigned rekeys_child, rekeys_ike;
 	struct ini2_lease lease;
@@ -106,6 +116,8 @@ void ini2_req_done(struct ini2 *s);
 int ini2_build(struct ini2 *s, struct buf *b, uint8_t exchange, bool response, uint32_t msg_id,
 	       ini2_fill_fn fill, const void *arg);
 int ini2_request(struct ini2 *s, uint8_t exchange, ini2_fill_fn fill, const void *arg);
+/* Answer the gateway's request `id` (kept for its retransmissions). */
+int ini2_answer(struct ini2 *s, uint8_t exchange, uint32_t id, ini2_fill_fn fill, const void *arg);
 void ini2_arm_dpd(struct ini2 *s);
 
 void ini2_on_init_reply(struct ini2 *s, const uint8_t *data, size_t len);   /* ini2_exch.c */
@@ -118,12 +130,17 @@ int ini2_ike_choice(const struct ikev2_sa *sa, const struct crypto_dh_group *g,
 		    struct ike_keymat *km);
 int ini2_esp_choice(const struct ikev2_sa *offer, const struct ikev2_sa *sa, uint32_t spi_in,
 		    struct ini2_child *c, uint16_t *dh);
-int ini2_child_keys_up(struct ini2 *s, struct ini2_child *c, const uint8_t *gir, size_t gir_len,
-		       const uint8_t *ni, size_t ni_len, const uint8_t *nr, size_t nr_len);
+/* we_init: we started this exchange (Ni ours), so the initiator->responder
+ * keys are the ones we send with; else they are the ones we receive with. */
+int ini2_child_keys_up(struct ini2 *s, struct ini2_child *c, bool we_init, const uint8_t *gir,
+		       size_t gir_len, const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+		       size_t nr_len);
 
 void ini2_rekey_start_timers(struct ini2 *s, bool child, bool ike);   /* ini2_rekey.c */
 void ini2_rekey_stop(struct ini2 *s);
 void ini2_rekey_on_response(struct ini2 *s);
 void ini2_rekey_finish_ike(struct ini2 *s);
+void ini2_rekey_on_peer_request(struct ini2 *s);   /* the gateway's CREATE_CHILD_SA */
+bool ini2_rekey_busy(const struct ini2 *s);        /* hold our own requests */
 
 #endif

@@ -90,3 +90,85 @@ bool ini2_range_to_net(uint32_t start, uint32_t end, uint32_t *addr, uint32_t *m
 	*mask = ~host;
 	return true;
 }
+
+/* ---- choosing from the gateway's proposals (it started the exchange) ---- */
+
+static bool ours_has(const struct ikev2_proposal *op, const struct ikev2_transform *t)
+{
+	if (t->unknown_attr)                   /* RFC 7296 §3.3.6: never chosen */
+		return false;
+	for (unsigned i = 0; i < op->n_transforms; i++)
+		if (op->t[i].type == t->type && op->t[i].id == t->id &&
+		    op->t[i].key_bits == t->key_bits)
+			return true;
+	return false;
+}
+
+static bool has_type(const struct ikev2_proposal *p, uint8_t type)
+{
+	for (unsigned i = 0; i < p->n_transforms; i++)
+		if (p->t[i].type == type)
+			return true;
+	return false;
+}
+
+/* gp narrowed to one transform of each type it lists, every one also in
+ * op.  DH must be the group of the KE payload (DH NONE when there is none).
+ * 0; -1 when something has no match; -2 when only the DH group did not
+ * match but *alt, a group of gp that op has, would. */
+static int pick_one(const struct ikev2_proposal *op, const struct ikev2_proposal *gp,
+		    uint16_t ke_group, struct ikev2_proposal *out, uint16_t *alt)
+{
+	static const uint8_t types[] = { IKEV2_TRANS_ENCR, IKEV2_TRANS_PRF, IKEV2_TRANS_INTEG,
+					 IKEV2_TRANS_DH, IKEV2_TRANS_ESN };
+	bool dh_missed = false;
+	if (gp->protocol != op->protocol)
+		return -1;
+	*out = *gp;
+	out->n_transforms = 0;
+	for (size_t k = 0; k < sizeof(types); k++) {
+		const struct ikev2_transform *pick = NULL;
+		if (!has_type(gp, types[k])) {
+			if (types[k] == IKEV2_TRANS_DH && ke_group)
+				return -1;             /* a KE needs a DH transform */
+			continue;
+		}
+		for (unsigned i = 0; i < gp->n_transforms && !pick; i++) {
+			const struct ikev2_transform *t = &gp->t[i];
+			if (t->type != types[k])
+				continue;
+			if (t->type == IKEV2_TRANS_DH && t->id == 0 && !ke_group && !t->unknown_attr)
+				pick = t;              /* DH NONE: no PFS */
+			else if (!ours_has(op, t))
+				continue;
+			else if (t->type == IKEV2_TRANS_DH && t->id != ke_group) {
+				if (t->id && !*alt)
+					*alt = t->id;
+			} else
+				pick = t;
+		}
+		if (!pick && types[k] == IKEV2_TRANS_DH)
+			dh_missed = true;
+		else if (!pick)
+			return -1;
+		else
+			out->t[out->n_transforms++] = *pick;
+	}
+	return dh_missed ? -2 : 0;
+}
+
+int ini2_pick(const struct ikev2_sa *ours, const struct ikev2_sa *theirs, uint16_t ke_group,
+	      struct ikev2_proposal *out)
+{
+	uint16_t alt = 0;
+	for (unsigned g = 0; g < theirs->n; g++)           /* the gateway's order first */
+		for (unsigned o = 0; o < ours->n; o++) {
+			uint16_t a = 0;
+			int rc = pick_one(&ours->p[o], &theirs->p[g], ke_group, out, &a);
+			if (rc == 0)
+				return 0;
+			if (rc == -2 && a && !alt)
+				alt = a;
+		}
+	return alt ? alt : -1;
+}

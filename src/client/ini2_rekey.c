@@ -1,4 +1,5 @@
-/* Rekeying started by the client (RFC 7296 §1.3, §2.8, §2.17, §2.18).
+/* Rekeying started by the client (RFC 7296 §1.3, §2.8, §2.17, §2.18), and
+ * the answers to the gateway's rekeys (at the end of this file).
  *
  * ravpnd never starts a rekey and sends no lifetime in IKEv2, so the
  * client does it at about 90 % of a configured lifetime (its defaults are
@@ -106,7 +107,9 @@ void ini2_rekey_stop(struct ini2 *s)
 {
 	loop_timer_cancel(s->loop, s->child_rk_t);
 	loop_timer_cancel(s->loop, s->ike_rk_t);
-	s->child_rk_t = s->ike_rk_t = NULL;
+	loop_timer_cancel(s->loop, s->old_t);
+	loop_timer_cancel(s->loop, s->peer_ike_t);
+	s->child_rk_t = s->ike_rk_t = s->old_t = s->peer_ike_t = NULL;
 	rk_clear(s);
 }
 
@@ -126,7 +129,7 @@ static void due(struct ini2 *s, bool ike)
 {
 	if (s->st != INI2_ST_UP)
 		return;
-	if (s->req_out) {                 /* window 1: after the request in flight */
+	if (s->req_out || ini2_rekey_busy(s)) {   /* window 1: after what is in flight */
 		arm(s, ike, unit_ms(s));
 		return;
 	}
@@ -204,7 +207,7 @@ static int send_child_rekey(struct ini2 *s, uint16_t pfs)
 
 int ini2_rekey_child(struct ini2 *s)
 {
-	if (s->st != INI2_ST_UP || s->req_out || !s->child_installed)
+	if (s->st != INI2_ST_UP || s->req_out || ini2_rekey_busy(s) || !s->child_installed)
 		return -1;
 	rk_clear(s);
 	if (ini2_alloc_child_spi(s, &s->rk.spi_in) < 0)
@@ -260,7 +263,7 @@ static const char *child_install(struct ini2 *s, const struct ikev2_msg *m, stru
 		if (rk_shared(s, m, gir, &gir_len) < 0)
 			why = "bad KEr";
 	}
-	if (!why && ini2_child_keys_up(s, c, gir_len ? gir : NULL, gir_len, s->rk.ni,
+	if (!why && ini2_child_keys_up(s, c, true, gir_len ? gir : NULL, gir_len, s->rk.ni,
 				       sizeof(s->rk.ni), m->nonce.data, m->nonce.len) < 0)
 		why = "the data plane refused the new CHILD SA";
 	mem_wipe(gir, sizeof(gir));
@@ -336,7 +339,7 @@ static int send_ike_rekey(struct ini2 *s, uint16_t group)
 
 int ini2_rekey_ike(struct ini2 *s)
 {
-	if (s->st != INI2_ST_UP || s->req_out)
+	if (s->st != INI2_ST_UP || s->req_out || ini2_rekey_busy(s))
 		return -1;
 	rk_clear(s);
 	while (!s->rk.spi_i || s->rk.spi_i == s->spi_i)
@@ -421,8 +424,8 @@ void ini2_rekey_finish_ike(struct ini2 *s)
 {
 	if (!s->rk.ike_ready)
 		return;
-	log_msg(SEV_NOTICE, "client: IKE SA rekeyed: %016llx/%016llx replaces %016llx/%016llx",
-		(unsigned long long)s->rk.spi_i, (unsigned long long)s->rk.spi_r,
+	log_msg(SEV_NOTICE, "client: IKE SA rekeyed%s: %016llx/%016llx replaces %016llx/%016llx",
+		s->rk.peer ? " by the gateway" : "", (unsigned long long)s->rk.spi_i, (unsigned long long)s->rk.spi_r,
 		(unsigned long long)s->spi_i, (unsigned long long)s->spi_r);
 	ike_sk_free(&s->sk);
 	ike_keys_wipe(&s->km);
@@ -431,7 +434,10 @@ void ini2_rekey_finish_ike(struct ini2 *s)
 	mem_wipe(&s->rk.sk, sizeof(s->rk.sk));     /* moved, not to be freed twice */
 	s->spi_i = s->rk.spi_i;
 	s->spi_r = s->rk.spi_r;
+	s->orig_resp = s->rk.peer;
 	s->g = s->rk.g;
+	loop_timer_cancel(s->loop, s->peer_ike_t);
+	s->peer_ike_t = NULL;
 	s->next_id = 0;
 	s->peer_next_id = 0;
 	s->have_peer_reply = false;
@@ -440,6 +446,309 @@ void ini2_rekey_finish_ike(struct ini2 *s)
 	rk_clear(s);
 	s->req_kind = INI2_REQ_NONE;
 	ini2_rekey_start_timers(s, false, true);
+}
+
+/* ---- rekeys started by the gateway: we answer -------------------------------------
+ * CHILD SA:
+ *   <-- HDR, SK {N(REKEY_SA, its inbound SPI = our spi_out), SA(its new SPI), Ni,
+ *                [KEi], TSi, TSr}
+ *   HDR, SK {SA(our new SPI), Nr, [KEr], TSi, TSr} -->
+ *   We are the responder of this exchange though we started the IKE SA: the
+ *   gateway's nonce is Ni and the "initiator -> responder" KEYMAT is what we
+ *   receive (§2.17).  The new SA goes to the data plane before the answer
+ *   leaves; the ESP layer keeps sending on the old one until a packet
+ *   arrives on the new (the gateway may not have our answer yet).  The
+ *   gateway then deletes the old SA (ini2_exch.c answers that DELETE); if it
+ *   has not after OLD_CHILD_GRACE units we delete it ourselves.
+ * IKE SA:
+ *   <-- HDR, SK {SA(IKE, its new SPI), Ni, KEi}
+ *   HDR, SK {SA(our new SPI), Nr, KEr} -->
+ *   The gateway is the initiator of the new SA (§2.18): its SPI is SPIi, its
+ *   nonce Ni, and after the switch it sets the I flag, not we.  The old SA
+ *   stays until the gateway's D(IKE) on it (or a message on the new SA, or
+ *   PEER_IKE_GRACE units: it forgot); the CHILD SAs carry on untouched.
+ * Collisions (§2.25): while a rekey or a DELETE of ours is in flight, or a
+ * replaced SA is not yet deleted, we answer TEMPORARY_FAILURE and the
+ * gateway tries again a little later.  Simpler than §2.8.1 (finish both,
+ * the lower nonce's SA deleted) and enough: strongSwan and the ASA retry. */
+
+#define OLD_CHILD_GRACE 10u         /* lifetime units (seconds) */
+#define PEER_IKE_GRACE 10u
+
+struct peer_rekey {
+	const struct ikev2_msg *m;
+	uint16_t notify;                    /* an error: the whole answer */
+	uint8_t notify_data[2];
+	size_t notify_len;
+	struct ikev2_proposal prop;         /* chosen, with our new SPI */
+	uint8_t nr[INI2_NONCE_LEN];
+	const struct crypto_dh_group *g;    /* KEr; NULL: none */
+	uint8_t pub[CRYPTO_MAX_DH_PUB];
+	bool ts;                            /* CHILD: TSi, TSr back as they came */
+};
+
+static void fill_peer_rekey(struct ini2 *s, struct ikev2_wr *w, const void *arg)
+{
+	(void)s;
+	const struct peer_rekey *a = arg;
+	if (a->notify) {
+		ikev2_w_notify(w, 0, NULL, 0, a->notify, a->notify_data, a->notify_len);
+		return;
+	}
+	ikev2_w_sa(w, &a->prop, 1);
+	ikev2_w_nonce(w, a->nr, sizeof(a->nr));
+	if (a->g)
+		ikev2_w_ke(w, a->g->id, a->pub, a->g->pub_len);
+	if (a->ts) {
+		ikev2_w_ts(w, IKEV2_PL_TSI, &a->m->tsi);
+		ikev2_w_ts(w, IKEV2_PL_TSR, &a->m->tsr);
+	}
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static bool nonce_ok(const struct ikev2_msg *m)
+{
+	return (m->present & IKEV2_BIT(IKEV2_PL_NONCE)) && m->nonce.len >= IKE_NONCE_MIN &&
+	       m->nonce.len <= IKE_NONCE_MAX;
+}
+
+/* Something of ours that a rekey of the gateway would collide with. */
+static bool ours_in_flight(const struct ini2 *s)
+{
+	return ini2_rekey_busy(s) ||
+	       (s->req_out && s->req_kind >= INI2_REQ_REKEY_CHILD);
+}
+
+/* Our KEr for the gateway's KEi, and g^ir; -1 if the group or KEi is bad. */
+static int peer_dh(const struct ikev2_msg *m, struct peer_rekey *a, uint8_t *gir, size_t *gir_len)
+{
+	struct crypto_dh *dh = NULL;
+	int rc = -1;
+	a->g = crypto_dh_group(m->ke.group);
+	if (a->g && (dh = crypto_dh_new(a->g)) && crypto_dh_public(dh, a->pub) == 0 &&
+	    crypto_dh_shared(dh, m->ke.data.data, m->ke.data.len, gir, gir_len) == 0)
+		rc = 0;
+	crypto_dh_free(dh);
+	return rc;
+}
+
+/* ini2_pick() said "another group": INVALID_KE_PAYLOAD naming it (§1.3). */
+static uint16_t invalid_ke(struct peer_rekey *a, int group)
+{
+	a->notify_data[0] = (uint8_t)(group >> 8);
+	a->notify_data[1] = (uint8_t)group;
+	a->notify_len = 2;
+	return IKEV2_N_INVALID_KE_PAYLOAD;
+}
+
+static void old_child_due(void *arg);
+
+static void arm_old_child(struct ini2 *s, uint64_t ms)
+{
+	loop_timer_cancel(s->loop, s->old_t);
+	s->old_t = loop_timer_add(s->loop, ms, old_child_due, s);
+}
+
+/* The gateway rekeyed but kept the old SA: D(ESP, old) ourselves. */
+static void old_child_due(void *arg)
+{
+	struct ini2 *s = arg;
+	s->old_t = NULL;
+	if (s->st != INI2_ST_UP || !s->old_installed || s->old_spi_in != s->old_t_spi)
+		return;
+	if (s->req_out || ini2_rekey_busy(s)) {
+		arm_old_child(s, unit_ms(s));
+		return;
+	}
+	log_msg(SEV_NOTICE, "client: the gateway kept the replaced CHILD SA 0x%08x, deleting it",
+		s->old_spi_in);
+	s->req_kind = INI2_REQ_DELETE_CHILD;
+	if (ini2_request(s, IKEV2_INFORMATIONAL, fill_delete_child, NULL) < 0)
+		ini2_down(s, INI2_ERR_PROTOCOL, "cannot build the DELETE of the old CHILD SA");
+}
+
+/* DH NONE is a transform we accept without offering it: not for the check. */
+static void without_dh_none(struct ikev2_proposal *p)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < p->n_transforms; i++)
+		if (p->t[i].type != IKEV2_TRANS_DH || p->t[i].id)
+			p->t[n++] = p->t[i];
+	p->n_transforms = (uint8_t)n;
+}
+
+/* The new CHILD SA's keys to the data plane (we are the exchange's responder). */
+static uint16_t peer_child_keys(struct ini2 *s, struct peer_rekey *a, struct ini2_child *c)
+{
+	const struct ikev2_msg *m = s->in;
+	uint8_t gir[CRYPTO_MAX_DH_PUB];
+	size_t gir_len = 0;
+	uint16_t r = 0;
+	if (m->present & IKEV2_BIT(IKEV2_PL_KE)) {
+		gir_len = sizeof(gir);
+		if (peer_dh(m, a, gir, &gir_len) < 0)
+			r = IKEV2_N_INVALID_SYNTAX;
+	}
+	if (!r && ini2_child_keys_up(s, c, false, gir_len ? gir : NULL, gir_len, m->nonce.data,
+				     m->nonce.len, a->nr, sizeof(a->nr)) < 0)
+		r = IKEV2_N_TEMPORARY_FAILURE;    /* the data plane refused: maybe later */
+	mem_wipe(gir, sizeof(gir));
+	return r;
+}
+
+/* The new SA is current; the old one waits for the gateway's DELETE. */
+static void peer_child_done(struct ini2 *s, const struct ini2_child *c)
+{
+	log_msg(SEV_NOTICE,
+		"client: CHILD SA rekeyed by the gateway: 0x%08x/0x%08x replaces 0x%08x/0x%08x",
+		c->spi_in, c->spi_out, s->child_spi_in, s->child_spi_out);
+	s->old_spi_in = s->child_spi_in;
+	s->old_spi_out = s->child_spi_out;
+	s->old_installed = true;
+	s->child_spi_in = c->spi_in;
+	s->child_spi_out = c->spi_out;
+	s->rekeys_child++;
+	ini2_rekey_start_timers(s, true, false);
+	s->old_t_spi = s->old_spi_in;
+	arm_old_child(s, OLD_CHILD_GRACE * unit_ms(s));
+}
+
+static uint16_t peer_child(struct ini2 *s, struct peer_rekey *a, const struct ikev2_notify *rk)
+{
+	const struct ikev2_msg *m = s->in;
+	/* §3.10.1: the SPI of the SA being rekeyed as its sender knows it,
+	 * its inbound SPI, which is our outbound one */
+	if (rk->spi.len != 4 || !s->child_installed || be32(rk->spi.data) != s->child_spi_out)
+		return IKEV2_N_CHILD_SA_NOT_FOUND;
+	if (s->old_installed || ours_in_flight(s))
+		return IKEV2_N_TEMPORARY_FAILURE;
+	uint32_t need = IKEV2_BIT(IKEV2_PL_SA) | IKEV2_BIT(IKEV2_PL_TSI) | IKEV2_BIT(IKEV2_PL_TSR);
+	if ((m->present & need) != need || !nonce_ok(m))
+		return IKEV2_N_INVALID_SYNTAX;
+	uint16_t ke = m->present & IKEV2_BIT(IKEV2_PL_KE) ? m->ke.group : 0;
+	uint32_t spi_in;
+	struct ikev2_sa offer, one = { .n = 1 };
+	if (ini2_alloc_child_spi(s, &spi_in) < 0 || crypto_random(a->nr, sizeof(a->nr)) < 0)
+		return IKEV2_N_TEMPORARY_FAILURE;
+	if (ke)
+		ini2_esp_offer_pfs(&offer, spi_in, ke, true);
+	else
+		ini2_esp_offer(&offer, spi_in);
+	int rc = ini2_pick(&offer, &m->sa, ke, &one.p[0]);
+	if (rc > 0)
+		return invalid_ke(a, rc);
+	struct ikev2_sa chk = one;
+	struct ini2_child c = { 0 };
+	uint16_t dh;
+	without_dh_none(&chk.p[0]);
+	if (rc < 0 || ini2_esp_choice(&offer, &chk, spi_in, &c, &dh) < 0)
+		return IKEV2_N_NO_PROPOSAL_CHOSEN;
+	uint16_t r = peer_child_keys(s, a, &c);
+	if (r)
+		return r;
+	a->prop = one.p[0];
+	put_be32(a->prop.spi, spi_in);
+	a->ts = true;
+	peer_child_done(s, &c);
+	return 0;
+}
+
+static void peer_ike_due(void *arg)
+{
+	struct ini2 *s = arg;
+	s->peer_ike_t = NULL;
+	if (!s->rk.ike_ready || !s->rk.peer)
+		return;
+	log_msg(SEV_WARNING, "client: no DELETE of the IKE SA the gateway rekeyed, switching");
+	ini2_rekey_finish_ike(s);
+}
+
+/* Keys of the new IKE SA, the gateway its initiator (§2.18). */
+static uint16_t peer_ike_keys(struct ini2 *s, struct peer_rekey *a)
+{
+	const struct ikev2_msg *m = s->in;
+	uint8_t gir[CRYPTO_MAX_DH_PUB];
+	size_t gir_len = sizeof(gir);
+	uint16_t r = 0;
+	if (peer_dh(m, a, gir, &gir_len) < 0)
+		r = IKEV2_N_INVALID_SYNTAX;
+	else if (ike_keys_derive_rekey(&s->rk.km, s->km.prf, s->km.sk_d, s->km.prf_len, gir,
+				       gir_len, m->nonce.data, m->nonce.len, a->nr, sizeof(a->nr),
+				       s->rk.spi_i, s->rk.spi_r) < 0 ||
+		 /* we open what the initiator, the gateway, protects */
+		 ike_sk_init(&s->rk.sk, s->rk.km.encr, s->rk.km.integ, s->rk.km.sk_ei,
+			     s->rk.km.sk_ai, s->rk.km.sk_er, s->rk.km.sk_ar) < 0)
+		r = IKEV2_N_NO_PROPOSAL_CHOSEN;
+	mem_wipe(gir, sizeof(gir));
+	return r;
+}
+
+static uint16_t peer_ike(struct ini2 *s, struct peer_rekey *a)
+{
+	const struct ikev2_msg *m = s->in;
+	/* any request of ours would be lost in the switch (sent on the old SA) */
+	if (s->req_out || ours_in_flight(s))
+		return IKEV2_N_TEMPORARY_FAILURE;
+	if (!(m->present & IKEV2_BIT(IKEV2_PL_KE)) || !nonce_ok(m))
+		return IKEV2_N_INVALID_SYNTAX;           /* §2.18: a new DH is mandatory */
+	struct ikev2_sa offer, one = { .n = 1 };
+	ini2_ike_offer(&offer);
+	int rc = ini2_pick(&offer, &m->sa, m->ke.group, &one.p[0]);
+	if (rc > 0)
+		return invalid_ke(a, rc);
+	const struct crypto_dh_group *g = crypto_dh_group(m->ke.group);
+	rk_clear(s);
+	if (rc < 0 || !g || one.p[0].spi_size != 8 || ini2_ike_choice(&one, g, &s->rk.km) < 0 ||
+	    !(s->rk.spi_i = be64(one.p[0].spi)) || crypto_random(a->nr, sizeof(a->nr)) < 0)
+		return IKEV2_N_NO_PROPOSAL_CHOSEN;
+	while (!s->rk.spi_r || s->rk.spi_r == s->spi_r || s->rk.spi_r == s->spi_i)
+		if (crypto_random(&s->rk.spi_r, sizeof(s->rk.spi_r)) < 0)
+			return IKEV2_N_TEMPORARY_FAILURE;
+	uint16_t r = peer_ike_keys(s, a);
+	if (r) {
+		rk_clear(s);
+		return r;
+	}
+	s->rk.g = g;
+	s->rk.peer = true;
+	s->rk.ike_ready = true;
+	a->prop = one.p[0];
+	for (int b = 0; b < 8; b++)
+		a->prop.spi[b] = (uint8_t)(s->rk.spi_r >> (56 - 8 * b));
+	loop_timer_cancel(s->loop, s->peer_ike_t);
+	s->peer_ike_t = loop_timer_add(s->loop, PEER_IKE_GRACE * unit_ms(s), peer_ike_due, s);
+	log_debug(LOG_IKEV2, 1, "client: the gateway rekeys the IKE SA: %016llx/%016llx",
+		  (unsigned long long)s->rk.spi_i, (unsigned long long)s->rk.spi_r);
+	return 0;
+}
+
+void ini2_rekey_on_peer_request(struct ini2 *s)
+{
+	const struct ikev2_msg *m = s->in;
+	struct peer_rekey a = { .m = m };
+	const struct ikev2_notify *rk = ikev2_msg_notify(m, IKEV2_N_REKEY_SA);
+	bool ike = (m->present & IKEV2_BIT(IKEV2_PL_SA)) && m->sa.n &&
+		   m->sa.p[0].protocol == IKEV2_PROTO_IKE;
+	if (s->st != INI2_ST_UP)
+		a.notify = IKEV2_N_TEMPORARY_FAILURE;    /* closing */
+	else if (ike)
+		a.notify = peer_ike(s, &a);
+	else if (rk)
+		a.notify = peer_child(s, &a, rk);
+	else
+		a.notify = IKEV2_N_NO_ADDITIONAL_SAS;    /* one CHILD SA is all we use */
+	if (a.notify) {
+		const char *name = ikev2_notify_name(a.notify);
+		log_debug(LOG_IKEV2, 1, "client: the gateway's CREATE_CHILD_SA answered %s",
+			  name ? name : "with an error");
+	}
+	if (ini2_answer(s, IKEV2_CREATE_CHILD_SA, m->hdr.msg_id, fill_peer_rekey, &a) < 0)
+		log_msg(SEV_WARNING, "client: cannot build the answer to the gateway's rekey");
+	mem_wipe(&a, sizeof(a));
 }
 
 /* ---- dispatch ---------------------------------------------------------------------- */
@@ -471,6 +780,11 @@ void ini2_rekey_on_response(struct ini2 *s)
 		s->req_kind = INI2_REQ_NONE;
 		return;
 	}
+}
+
+bool ini2_rekey_busy(const struct ini2 *s)
+{
+	return s->rk.ike_ready;       /* a new IKE SA waits for the old one's DELETE */
 }
 
 unsigned ini2_rekeys(const struct ini2 *s, bool ike)

@@ -265,6 +265,36 @@ static void esp_offer_carries_our_spi_in_every_proposal(void)
 	T_CHECK(has(&o.p[1], IKEV2_TRANS_INTEG, 2, 0));
 }
 
+/* The gateway's rekey proposals: its first one we cover, one transform of
+ * each type, the KE group; another group we have is named for
+ * INVALID_KE_PAYLOAD; nothing of ours is NO_PROPOSAL_CHOSEN. */
+static void pick_narrows_the_gateways_proposal_to_ours_and_the_ke_group(void)
+{
+	struct ikev2_sa ours, theirs = { .n = 2 };
+	struct ikev2_proposal out;
+	ini2_ike_offer(&ours);
+	struct ikev2_proposal *a = &theirs.p[0], *b = &theirs.p[1];
+	*a = (struct ikev2_proposal){ .num = 1, .protocol = IKEV2_PROTO_IKE, .spi_size = 8 };
+	a->t[a->n_transforms++] = (struct ikev2_transform){ IKEV2_TRANS_ENCR, 3, 0, false };  /* 3DES */
+	a->t[a->n_transforms++] = (struct ikev2_transform){ IKEV2_TRANS_PRF, 2, 0, false };
+	a->t[a->n_transforms++] = (struct ikev2_transform){ IKEV2_TRANS_INTEG, 2, 0, false };
+	a->t[a->n_transforms++] = (struct ikev2_transform){ IKEV2_TRANS_DH, 2, 0, false };
+	*b = *a;
+	b->num = 2;
+	b->t[0] = (struct ikev2_transform){ IKEV2_TRANS_ENCR, 12, 192, false };
+	b->t[b->n_transforms++] = (struct ikev2_transform){ IKEV2_TRANS_ENCR, 12, 128, false };
+	b->t[b->n_transforms++] = (struct ikev2_transform){ IKEV2_TRANS_DH, 14, 0, false };
+	T_EQ_INT(ini2_pick(&ours, &theirs, 14, &out), 0);
+	T_EQ_INT(out.num, 2);
+	T_EQ_INT(out.n_transforms, 4);                 /* ENCR, PRF, INTEG, DH */
+	T_CHECK(out.t[0].id == 12 && out.t[0].key_bits == 192);
+	T_CHECK(out.t[3].type == IKEV2_TRANS_DH && out.t[3].id == 14);
+	T_EQ_INT(ini2_pick(&ours, &theirs, 21, &out), 2);     /* KE of a group it lacks */
+	b->t[0].id = 3;
+	b->t[b->n_transforms - 2].id = 3;
+	T_EQ_INT(ini2_pick(&ours, &theirs, 14, &out), -1);
+}
+
 static void ts_ranges_become_networks_only_when_they_are_prefixes(void)
 {
 	static const struct { uint32_t s, e; bool ok; uint32_t a, m; } t[] = {
@@ -391,6 +421,7 @@ int main(void)
 	T_RUN(hook_script_sees_the_environment);
 	T_RUN(ike_offer_covers_the_asa_seed_suite_and_modern_ones);
 	T_RUN(esp_offer_carries_our_spi_in_every_proposal);
+	T_RUN(pick_narrows_the_gateways_proposal_to_ours_and_the_ke_group);
 	T_RUN(ts_ranges_become_networks_only_when_they_are_prefixes);
 	T_RUN(eap_peer_answers_identity_naks_to_its_method_and_md5);
 	T_RUN(eap_peer_refuses_early_success_failure_and_malformed_packets);

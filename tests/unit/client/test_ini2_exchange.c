@@ -6,7 +6,13 @@
  * and lease.  A wrong password ends with INI2_ERR_AUTH.  Rekeys started by
  * the client (CHILD SA with and without PFS, IKE SA, and by the lifetime
  * timers): the responder ends with the new SAs, the same keys, the old SAs
- * gone, the session up. */
+ * gone, the session up.  Rekeys started by the gateway (ravpnd never starts
+ * one, so the test plays the gateway with the responder's IKE SA keys and
+ * hand-built requests): CHILD SA with and without PFS (KEYMAT checked
+ * against an independent derivation, the gateway's DELETE of the old SA),
+ * refusals (unknown SPI, a collision, an additional SA), and an IKE SA rekey
+ * after which the gateway is the initiator and both directions use the new
+ * keys. */
 #include "../t.h"
 
 #include <arpa/inet.h>
@@ -22,6 +28,7 @@
 #include "ike/core/ike.h"
 #include "ike/core/sa.h"
 #include "ike/v2/ikev2.h"
+#include "ike/v2/v2.h"
 
 static const char config[] =
 	"hostname gw\n"
@@ -500,6 +507,385 @@ static void lifetime_timers_rekey_both_and_the_session_stays_up(void)
 	ini2_free(s);
 }
 
+/* The responder drops its SAs.  The test played the gateway with message
+ * IDs ravpnd does not know, so its DELETE goes unanswered and the lease
+ * comes back only after its retransmissions: not checked here. */
+static void gw_clear(void)
+{
+	ikev2_clear(R.v2, 0, "test");
+	pump(NULL);
+}
+
+/* ---- the gateway starts the rekeys ------------------------------------------------
+ * The test is the gateway: it seals requests with the responder's IKE SA
+ * keys and opens the client's answers, without ravpnd seeing either. */
+struct gwk {
+	struct ike_keymat km;
+	struct ike_sk sk;
+	uint64_t spi_i, spi_r;
+	bool initiator;                    /* of the IKE SA: after its IKE rekey */
+	uint32_t next_id;
+};
+
+static void gw_keys_from_responder(struct ini2 *s, struct gwk *g)
+{
+	memset(g, 0, sizeof(*g));
+	struct ike_sa *sa = ike_sa_find_local(ini2_spi_r(s));
+	T_CHECK(sa != NULL);
+	if (!sa)
+		return;
+	g->km = v2_of(sa)->km;
+	T_CHECK(ike_sk_init(&g->sk, g->km.encr, g->km.integ, g->km.sk_ei, g->km.sk_ai,
+			    g->km.sk_er, g->km.sk_ar) == 0);
+	g->spi_i = ini2_spi_i(s);
+	g->spi_r = ini2_spi_r(s);
+}
+
+typedef void (*gw_fill_fn)(struct ikev2_wr *w, const void *arg);
+
+static void gw_request(struct ini2 *s, struct gwk *g, uint8_t exchange, gw_fill_fn fill,
+		       const void *arg)
+{
+	struct buf b;
+	struct ikev2_wr w;
+	struct ikev2_hdr h = { .spi_i = g->spi_i, .spi_r = g->spi_r, .exchange = exchange,
+			       .flags = g->initiator ? IKEV2_FLAG_INITIATOR : 0,
+			       .msg_id = g->next_id++ };
+	buf_init(&b);
+	ikev2_w_begin(&w, &b, &h);
+	size_t off = ikev2_w_sk_begin(&w, g->km.encr->iv_len);
+	fill(&w, arg);
+	T_CHECK(ikev2_w_finish(&w));
+	T_CHECK(ike_sk_seal(&g->sk, &b, 0, off, IKE_SK_HDR) == 0);
+	ini2_input(s, b.data, b.len);
+	buf_free(&b);
+}
+
+/* The client's one message to the gateway, opened (m points into raw and plain). */
+static bool gw_take(struct gwk *g, struct ikev2_msg *m, struct buf *raw, struct buf *plain)
+{
+	struct ikev2_msg *outer = calloc(1, sizeof(*outer));
+	struct ikev2_parse_err err;
+	bool ok = false;
+	T_EQ_INT(R.to_gw.n, 1);
+	if (outer && R.to_gw.n == 1) {
+		buf_put(raw, R.to_gw.d[0].data, R.to_gw.d[0].len);
+		ok = ikev2_parse_message(raw->data, raw->len, outer, &err) == 0 &&
+		     (outer->present & IKEV2_BIT(IKEV2_PL_SK)) &&
+		     ike_sk_open(&g->sk, raw->data, raw->len, outer->sk.hdr_off, IKE_SK_HDR,
+				 plain) == 0 &&
+		     ikev2_parse_chain(outer->sk.inner_first, plain->data, plain->len, m, &err) == 0;
+		if (ok)
+			m->hdr = outer->hdr;
+	}
+	for (size_t i = 0; i < R.to_gw.n; i++)
+		buf_free(&R.to_gw.d[i]);
+	R.to_gw.n = 0;
+	free(outer);
+	T_CHECK(ok);
+	return ok;
+}
+
+struct gw_child_req {
+	uint32_t rekey_spi, new_spi;
+	uint8_t ni[32];
+	const struct crypto_dh_group *g;   /* PFS */
+	uint8_t pub[CRYPTO_MAX_DH_PUB];
+	bool no_rekey_sa;
+};
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static void add_t(struct ikev2_proposal *p, uint8_t type, uint16_t id, uint16_t bits)
+{
+	p->t[p->n_transforms++] = (struct ikev2_transform){ type, id, bits, false };
+}
+
+/* N(REKEY_SA), SA {3DES only: not ours; AES-CBC-256/SHA1-96 [DH]}, Ni, [KEi], TSi, TSr */
+static void fill_gw_child(struct ikev2_wr *w, const void *arg)
+{
+	const struct gw_child_req *r = arg;
+	uint8_t spi[4];
+	struct ikev2_proposal p[2] = { { .num = 1, .protocol = IKEV2_PROTO_ESP, .spi_size = 4 },
+				       { .num = 2, .protocol = IKEV2_PROTO_ESP, .spi_size = 4 } };
+	put32(spi, r->rekey_spi);
+	if (!r->no_rekey_sa)
+		ikev2_w_notify(w, IKEV2_PROTO_ESP, spi, 4, IKEV2_N_REKEY_SA, NULL, 0);
+	for (int i = 0; i < 2; i++)
+		put32(p[i].spi, r->new_spi);
+	add_t(&p[0], IKEV2_TRANS_ENCR, 3, 0);
+	add_t(&p[0], IKEV2_TRANS_INTEG, 2, 0);
+	add_t(&p[1], IKEV2_TRANS_ENCR, 12, 256);
+	add_t(&p[1], IKEV2_TRANS_INTEG, 2, 0);
+	for (int i = 0; i < 2; i++) {
+		if (r->g)
+			add_t(&p[i], IKEV2_TRANS_DH, r->g->id, 0);
+		add_t(&p[i], IKEV2_TRANS_ESN, 0, 0);
+	}
+	ikev2_w_sa(w, p, 2);
+	ikev2_w_nonce(w, r->ni, sizeof(r->ni));
+	if (r->g)
+		ikev2_w_ke(w, r->g->id, r->pub, r->g->pub_len);
+	struct ikev2_ts_list all = { .n = 1 };
+	all.ts[0].type = IKEV2_TS_IPV4_ADDR_RANGE;
+	all.ts[0].end_port = 65535;
+	memset(all.ts[0].end, 0xff, 4);
+	ikev2_w_ts(w, IKEV2_PL_TSI, &all);
+	ikev2_w_ts(w, IKEV2_PL_TSR, &all);
+}
+
+static uint16_t first_error(const struct ikev2_msg *m)
+{
+	for (unsigned i = 0; i < m->n_notify; i++)
+		if (m->notify[i].type < 16384)
+			return m->notify[i].type;
+	return 0;
+}
+
+/* The gateway rekeys the client's CHILD SA; its keys checked; 0 or the error notify. */
+static uint16_t gw_rekeys_child(struct ini2 *s, struct gwk *g, struct gw_child_req *r)
+{
+	struct ikev2_msg *m = calloc(1, sizeof(*m));
+	struct buf raw, plain;
+	struct crypto_dh *dh = r->g ? crypto_dh_new(r->g) : NULL;
+	uint16_t err = 0xffff;
+	buf_init(&raw);
+	buf_init(&plain);
+	T_CHECK(m && crypto_random(r->ni, sizeof(r->ni)) == 0);
+	if (r->g)
+		T_CHECK(dh && crypto_dh_public(dh, r->pub) == 0);
+	gw_request(s, g, IKEV2_CREATE_CHILD_SA, fill_gw_child, r);
+	if (m && gw_take(g, m, &raw, &plain) && !(err = first_error(m))) {
+		T_CHECK(m->hdr.flags & IKEV2_FLAG_RESPONSE);
+		T_CHECK(!(m->hdr.flags & IKEV2_FLAG_INITIATOR) == g->initiator);
+		T_CHECK(m->sa.n == 1 && m->sa.p[0].num == 2 && m->sa.p[0].spi_size == 4);
+		T_CHECK((m->present & IKEV2_BIT(IKEV2_PL_TSI)) && (m->present & IKEV2_BIT(IKEV2_PL_TSR)));
+		T_EQ_INT(C.spi_out, r->new_spi);
+		T_EQ_INT((uint32_t)m->sa.p[0].spi[0] << 24 | (uint32_t)m->sa.p[0].spi[1] << 16 |
+				 (uint32_t)m->sa.p[0].spi[2] << 8 | m->sa.p[0].spi[3],
+			 C.spi_in);
+		uint8_t gir[CRYPTO_MAX_DH_PUB];
+		size_t gir_len = 0;
+		if (r->g) {
+			gir_len = sizeof(gir);
+			T_CHECK(m->ke.group == r->g->id &&
+				crypto_dh_shared(dh, m->ke.data.data, m->ke.data.len, gir, &gir_len) == 0);
+		}
+		struct ike_child_keys k;
+		/* the gateway started the exchange: Ni is its nonce, "i" keys gateway -> client */
+		T_CHECK(ike_child_keymat(g->km.prf, g->km.sk_d, g->km.prf_len, gir_len ? gir : NULL,
+					 gir_len, r->ni, sizeof(r->ni), m->nonce.data, m->nonce.len,
+					 32, 20, &k) == 0);
+		T_EQ_INT(C.key_len, 32);
+		T_EQ_MEM(k.encr_i, C.key_in, 32);
+		T_EQ_MEM(k.encr_r, C.key_out, 32);
+	}
+	crypto_dh_free(dh);
+	buf_free(&raw);
+	buf_free(&plain);
+	free(m);
+	return err;
+}
+
+static void fill_gw_delete_esp(struct ikev2_wr *w, const void *arg)
+{
+	uint8_t spi[4];
+	put32(spi, *(const uint32_t *)arg);
+	ikev2_w_delete(w, IKEV2_PROTO_ESP, 4, spi, 1);
+}
+
+/* The gateway deletes its old SA `spi`; the client answers with its own old SPI. */
+static void gw_deletes_old_child(struct ini2 *s, struct gwk *g, uint32_t spi, uint32_t ours)
+{
+	struct ikev2_msg *m = calloc(1, sizeof(*m));
+	struct buf raw, plain;
+	buf_init(&raw);
+	buf_init(&plain);
+	unsigned downs = C.child_downs;
+	gw_request(s, g, IKEV2_INFORMATIONAL, fill_gw_delete_esp, &spi);
+	if (m && gw_take(g, m, &raw, &plain)) {
+		T_CHECK(m->n_delete == 1 && m->del[0].spis.len == 4);
+		if (m->n_delete == 1 && m->del[0].spis.len == 4)
+			T_EQ_INT((uint32_t)m->del[0].spis.data[0] << 24 |
+					 (uint32_t)m->del[0].spis.data[1] << 16 |
+					 (uint32_t)m->del[0].spis.data[2] << 8 | m->del[0].spis.data[3],
+				 ours);
+	}
+	T_EQ_INT(C.child_downs, downs + 1);
+	T_EQ_INT(C.last_down, ours);
+	buf_free(&raw);
+	buf_free(&plain);
+	free(m);
+}
+
+static void gateway_rekeys_the_child_sa_with_and_without_pfs_and_deletes_the_old(void)
+{
+	struct ini2 *s = psk_connected();
+	struct gwk g;
+	gw_keys_from_responder(s, &g);
+	R.to_gw.n = 0;
+	uint32_t old_out = C.spi_out;
+	struct gw_child_req r = { .rekey_spi = old_out, .new_spi = 0x9a9a0001 };
+	T_EQ_INT(gw_rekeys_child(s, &g, &r), 0);
+	T_EQ_INT(C.spi_in, 0xc1c1c1c2);
+	T_EQ_INT(C.child_ups, 2);
+	T_EQ_INT(C.child_downs, 0);                      /* make before break */
+	T_EQ_INT(ini2_rekeys(s, false), 1);
+	/* a second rekey before the old SA is gone: later, please */
+	struct gw_child_req r2 = { .rekey_spi = 0x9a9a0001, .new_spi = 0x9a9a0002 };
+	T_EQ_INT(gw_rekeys_child(s, &g, &r2), IKEV2_N_TEMPORARY_FAILURE);
+	gw_deletes_old_child(s, &g, old_out, 0xc1c1c1c1);
+	/* with PFS (MODP-2048): g^ir in the KEYMAT */
+	r2.g = crypto_dh_group(14);
+	T_EQ_INT(gw_rekeys_child(s, &g, &r2), 0);
+	T_EQ_INT(C.spi_out, 0x9a9a0002);
+	gw_deletes_old_child(s, &g, 0x9a9a0001, C.spi_in - 1);
+	T_EQ_INT(ini2_rekeys(s, false), 2);
+	/* an SA we do not have; a new SA next to ours */
+	struct gw_child_req r3 = { .rekey_spi = 0x12345678, .new_spi = 0x9a9a0003 };
+	T_EQ_INT(gw_rekeys_child(s, &g, &r3), IKEV2_N_CHILD_SA_NOT_FOUND);
+	r3.no_rekey_sa = true;
+	T_EQ_INT(gw_rekeys_child(s, &g, &r3), IKEV2_N_NO_ADDITIONAL_SAS);
+	/* our own rekey in flight: the gateway's collides and is refused */
+	T_CHECK(ini2_rekey_child(s) == 0);
+	for (size_t i = 0; i < R.to_gw.n; i++)
+		buf_free(&R.to_gw.d[i]);
+	R.to_gw.n = 0;
+	struct gw_child_req r4 = { .rekey_spi = 0x9a9a0002, .new_spi = 0x9a9a0004 };
+	T_EQ_INT(gw_rekeys_child(s, &g, &r4), IKEV2_N_TEMPORARY_FAILURE);
+	T_CHECK(ini2_is_up(s) && !C.down);
+	ike_sk_free(&g.sk);
+	ini2_free(s);
+	gw_clear();
+}
+
+struct gw_ike_req {
+	uint64_t spi;
+	uint8_t ni[32];
+	const struct crypto_dh_group *g;
+	uint8_t pub[CRYPTO_MAX_DH_PUB];
+};
+
+/* SA(IKE {AES-CBC-256, HMAC-SHA1, HMAC-SHA1-96, ECP-256}, new SPI), Ni, KEi */
+static void fill_gw_ike(struct ikev2_wr *w, const void *arg)
+{
+	const struct gw_ike_req *r = arg;
+	struct ikev2_proposal p = { .num = 1, .protocol = IKEV2_PROTO_IKE, .spi_size = 8 };
+	for (int b = 0; b < 8; b++)
+		p.spi[b] = (uint8_t)(r->spi >> (56 - 8 * b));
+	add_t(&p, IKEV2_TRANS_ENCR, 12, 256);
+	add_t(&p, IKEV2_TRANS_PRF, 2, 0);
+	add_t(&p, IKEV2_TRANS_INTEG, 2, 0);
+	add_t(&p, IKEV2_TRANS_DH, r->g->id, 0);
+	ikev2_w_sa(w, &p, 1);
+	ikev2_w_nonce(w, r->ni, sizeof(r->ni));
+	ikev2_w_ke(w, r->g->id, r->pub, r->g->pub_len);
+}
+
+static void fill_gw_delete_ike(struct ikev2_wr *w, const void *arg)
+{
+	(void)arg;
+	ikev2_w_delete(w, IKEV2_PROTO_IKE, 0, NULL, 0);
+}
+
+static uint64_t spi64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* The gateway's IKE rekey: the client's answer gives the new SA's keys (*ng). */
+static bool gw_rekeys_ike(struct ini2 *s, struct gwk *g, struct gwk *ng)
+{
+	struct gw_ike_req r = { .spi = 0x1122334455667788ull, .g = crypto_dh_group(19) };
+	struct crypto_dh *dh = crypto_dh_new(r.g);
+	struct ikev2_msg *m = calloc(1, sizeof(*m));
+	struct buf raw, plain;
+	bool ok = false;
+	buf_init(&raw);
+	buf_init(&plain);
+	T_CHECK(dh && m && crypto_dh_public(dh, r.pub) == 0 && crypto_random(r.ni, 32) == 0);
+	gw_request(s, g, IKEV2_CREATE_CHILD_SA, fill_gw_ike, &r);
+	if (m && gw_take(g, m, &raw, &plain)) {
+		uint8_t gir[CRYPTO_MAX_DH_PUB];
+		size_t gir_len = sizeof(gir);
+		T_EQ_INT(first_error(m), 0);
+		ok = m->sa.n == 1 && m->sa.p[0].spi_size == 8 && m->ke.group == 19 &&
+		     crypto_dh_shared(dh, m->ke.data.data, m->ke.data.len, gir, &gir_len) == 0;
+		T_CHECK(ok);
+		memset(ng, 0, sizeof(*ng));
+		ng->km.prf = crypto_prf_ikev2(2);
+		ng->km.encr = crypto_encr_ikev2(12, 256);
+		ng->km.integ = crypto_integ_ikev2(2);
+		ng->spi_i = r.spi;                       /* the gateway initiates the new SA */
+		ng->spi_r = ok ? spi64(m->sa.p[0].spi) : 0;
+		ng->initiator = true;
+		ok = ok && ike_keys_derive_rekey(&ng->km, g->km.prf, g->km.sk_d, g->km.prf_len, gir,
+						 gir_len, r.ni, 32, m->nonce.data, m->nonce.len,
+						 ng->spi_i, ng->spi_r) == 0 &&
+		     ike_sk_init(&ng->sk, ng->km.encr, ng->km.integ, ng->km.sk_er, ng->km.sk_ar,
+				 ng->km.sk_ei, ng->km.sk_ai) == 0;
+		T_CHECK(ok);
+	}
+	crypto_dh_free(dh);
+	buf_free(&raw);
+	buf_free(&plain);
+	free(m);
+	return ok;
+}
+
+static void gateway_rekeys_the_ike_sa_and_becomes_its_initiator(void)
+{
+	struct ini2 *s = psk_connected();
+	struct gwk g, ng;
+	gw_keys_from_responder(s, &g);
+	R.to_gw.n = 0;
+	uint64_t old_i = ini2_spi_i(s);
+	T_CHECK(gw_rekeys_ike(s, &g, &ng));
+	T_EQ_INT(ini2_spi_i(s), old_i);                  /* until the old SA is deleted */
+	T_CHECK(ini2_rekey_child(s) < 0);                /* nothing of ours meanwhile */
+	/* D(IKE) on the old SA: answered there, then the new SA is the one */
+	struct ikev2_msg *m = calloc(1, sizeof(*m));
+	struct buf raw, plain;
+	buf_init(&raw);
+	buf_init(&plain);
+	gw_request(s, &g, IKEV2_INFORMATIONAL, fill_gw_delete_ike, NULL);
+	T_CHECK(m && gw_take(&g, m, &raw, &plain) && m->n_delete == 0);
+	T_CHECK(ini2_is_up(s) && !C.down);
+	T_EQ_INT(ini2_rekeys(s, true), 1);
+	T_CHECK(ini2_spi_i(s) == 0x1122334455667788ull && ini2_spi_r(s) == ng.spi_r);
+	/* a CHILD rekey on the new SA: the gateway now sets the I flag, the
+	 * client answers with the new keys and message IDs from 0 */
+	uint32_t old_in = C.spi_in, old_out = C.spi_out;
+	struct gw_child_req r = { .rekey_spi = old_out, .new_spi = 0x9b9b0001 };
+	T_EQ_INT(gw_rekeys_child(s, &ng, &r), 0);
+	gw_deletes_old_child(s, &ng, old_out, old_in);
+	/* closing: D(IKE) on the new SA, without the I flag */
+	buf_reset(&raw);
+	buf_reset(&plain);
+	ini2_close(s);
+	if (m && gw_take(&ng, m, &raw, &plain)) {
+		T_CHECK(!(m->hdr.flags & IKEV2_FLAG_INITIATOR) && !(m->hdr.flags & IKEV2_FLAG_RESPONSE));
+		T_CHECK(m->n_delete == 1 && m->del[0].protocol == IKEV2_PROTO_IKE);
+		T_EQ_INT(m->hdr.msg_id, 0);
+	}
+	buf_free(&raw);
+	buf_free(&plain);
+	free(m);
+	ike_sk_free(&g.sk);
+	ike_sk_free(&ng.sk);
+	ini2_free(s);
+	gw_clear();
+}
+
 int main(void)
 {
 	if (crypto_init() < 0 || crypto_enable_legacy() < 0 || responder_start() < 0) {
@@ -513,6 +899,8 @@ int main(void)
 	T_RUN(ike_rekey_gives_new_spis_keeps_the_child_and_deletes_the_old_sa);
 	T_RUN(child_rekey_falls_back_to_the_pfs_group_the_gateway_wants);
 	T_RUN(lifetime_timers_rekey_both_and_the_session_stays_up);
+	T_RUN(gateway_rekeys_the_child_sa_with_and_without_pfs_and_deletes_the_old);
+	T_RUN(gateway_rekeys_the_ike_sa_and_becomes_its_initiator);
 	responder_stop();
 	T_DONE();
 }
