@@ -86,6 +86,14 @@ bool ike_release_lease(struct ike_sa *sa, struct pool_set *pools)
 	return false;
 }
 
+uint64_t ike_dpd_due(const struct ike_sa *sa, unsigned interval_sec)
+{
+	uint64_t base = (uint64_t)interval_sec * 1000u;
+	/* a cheap per-session spread: the serial mixed by a multiplicative hash */
+	uint64_t spread = ((sa->serial * 0x9e3779b97f4a7c15ull) >> 40) % (base / 10u + 1u);
+	return sa->last_rx_ms + base + spread;
+}
+
 void ike_log_session_down(const struct ike_sa *sa, const char *reason)
 {
 	char ip[INET_ADDRSTRLEN];

@@ -32,6 +32,12 @@ uint32_t ike_pool_mask(const struct conf *c, const char *name);
  * know it. */
 bool ike_release_lease(struct ike_sa *sa, struct pool_set *pools);
 
+/* When an idle session's liveness check is due: the keepalive threshold plus
+ * up to 10 % more, fixed per session, so sessions that came up together do
+ * not all probe in the same second (100k tunnels with a 10 s threshold
+ * would otherwise send 100k checks in one burst). */
+uint64_t ike_dpd_due(const struct ike_sa *sa, unsigned interval_sec);
+
 /* %RAVPN-4-113019 "Session disconnected" with duration and byte counts. */
 void ike_log_session_down(const struct ike_sa *sa, const char *reason);
 

@@ -407,7 +407,7 @@ static uint64_t dpd_due(const struct ike_sa *sa)
 		return UINT64_MAX;
 	if (v->dpd_pending)
 		return v->dpd_sent_ms + (uint64_t)(sa->dpd_retry ? sa->dpd_retry : 2) * 1000u;
-	return sa->last_rx_ms + (uint64_t)sa->dpd_interval * 1000u;
+	return ike_dpd_due(sa, sa->dpd_interval);
 }
 
 static uint64_t next_due(const struct ike_sa *sa, uint64_t now)

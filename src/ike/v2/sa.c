@@ -305,7 +305,7 @@ static uint64_t dpd_due(const struct ike_sa *sa)
 {
 	if (sa->state != IKE_STATE_ESTABLISHED || !sa->dpd_interval)
 		return UINT64_MAX;
-	return sa->last_rx_ms + (uint64_t)sa->dpd_interval * 1000u;
+	return ike_dpd_due(sa, sa->dpd_interval);
 }
 
 static uint64_t next_due(const struct ike_sa *sa, uint64_t now)
