@@ -89,6 +89,15 @@ const char *show_sess_user(const struct ike_sa *sa);
 unsigned show_idle_left(const struct ike_sa *sa, unsigned idle_min, const struct ctl_clock *now);
 uint64_t show_lifetime_left(uint32_t life, time_t created, const struct ctl_clock *now);
 uint64_t show_kb_left(const struct child_sa *c);
+/* Pieces of the vpn-sessiondb records (AnyConnect and remote access). */
+const char *show_ipsec_kind(const struct ike_sa *sa);    /* "IPsec" / "IPsecOverNatT" */
+void show_pair_u64(struct buf *b, const char *ind, const char *l1, uint64_t v1, const char *l2,
+		   uint64_t v2);
+void show_counts_json(struct json *j, const struct show_counts *t, bool drops);
+void show_ipsec_text(struct buf *b, const struct ike_sa *sa, const struct child_sa *c,
+		     unsigned n, unsigned idle_min, const struct ctl_clock *now);
+void show_ipsec_json(struct json *j, const struct ike_sa *sa, const struct child_sa *c,
+		     unsigned n, unsigned idle_min, const struct ctl_clock *now);
 void show_audit_id(char *out, size_t len, const struct ike_sa *sa);
 
 /* show crypto isakmp sa [detail] (IKEv1 block, then the IKEv2 one) and

@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "ctl/names.h"
 #include "ctl/show.h"
 
 bool show_sa_listed(const struct ike_sa *sa, enum ike_version v)
@@ -111,4 +112,96 @@ void show_audit_id(char *out, size_t len, const struct ike_sa *sa)
 {
 	snprintf(out, len, "%08" PRIx32 "%08" PRIx32 "%08" PRIx32,
 		 (uint32_t)ntohl(sa->local.sin_addr.s_addr), sa->session_id, (uint32_t)sa->created);
+}
+
+/* ---- shared by vpn-sessiondb anyconnect and remote ---------------------- */
+
+const char *show_ipsec_kind(const struct ike_sa *sa)
+{
+	return sa->nat_remote || sa->nat_local ? "IPsecOverNatT" : "IPsec";
+}
+
+void show_pair_u64(struct buf *b, const char *ind, const char *l1, uint64_t v1, const char *l2,
+		   uint64_t v2)
+{
+	char a[24], z[24];
+	snprintf(a, sizeof(a), "%" PRIu64, v1);
+	snprintf(z, sizeof(z), "%" PRIu64, v2);
+	fmt_pair(b, ind, l1, a, l2, z);
+}
+
+void show_counts_json(struct json *j, const struct show_counts *t, bool drops)
+{
+	json_u64(j, "bytes_tx", t->bytes_tx);
+	json_u64(j, "bytes_rx", t->bytes_rx);
+	json_u64(j, "pkts_tx", t->pkts_tx);
+	json_u64(j, "pkts_rx", t->pkts_rx);
+	if (drops) {
+		json_u64(j, "pkts_tx_drop", t->drop_tx);
+		json_u64(j, "pkts_rx_drop", t->drop_rx);
+	}
+}
+
+/* One "IPsec:" block of a session (the CHILD SA c, sub-tunnel n). */
+void show_ipsec_text(struct buf *b, const struct ike_sa *sa, const struct child_sa *c,
+		       unsigned n, unsigned idle_min, const struct ctl_clock *now)
+{
+	char s[64], z[64];
+	struct show_counts t = show_child_counts(c);
+	buf_printf(b, "\n%s:\n", show_ipsec_kind(sa));
+	snprintf(s, sizeof(s), "%" PRIu32 ".%u", sa->session_id, n);
+	fmt_pair(b, "  ", "Tunnel ID", s, NULL, NULL);
+	show_ident(s, sizeof(s), &c->local_ts);
+	fmt_pair(b, "  ", "Local Addr", s, NULL, NULL);
+	show_ident(s, sizeof(s), &c->remote_ts);
+	fmt_pair(b, "  ", "Remote Addr", s, NULL, NULL);
+	fmt_pair(b, "  ", "Encryption", ctl_name_encr(c->encr_id, c->encr_bits)->session, "Hashing",
+		 ctl_name_integ(c->integ_id)->session);
+	if (c->pfs_group) {
+		snprintf(s, sizeof(s), "%u", c->pfs_group);
+		fmt_pair(b, "  ", "Encapsulation", "Tunnel", "PFS Group", s);
+	} else {
+		fmt_pair(b, "  ", "Encapsulation", "Tunnel", NULL, NULL);
+	}
+	snprintf(s, sizeof(s), "%" PRIu32 " Seconds", c->lifetime_sec);
+	snprintf(z, sizeof(z), "%" PRIu64 " Seconds",
+		 show_lifetime_left(c->lifetime_sec, c->created, now));
+	fmt_pair(b, "  ", "Rekey Int (T)", s, "Rekey Left(T)", z);
+	if (c->lifetime_kb) {
+		snprintf(s, sizeof(s), "%" PRIu64 " K-Bytes", c->lifetime_kb);
+		snprintf(z, sizeof(z), "%" PRIu64 " K-Bytes", show_kb_left(c));
+		fmt_pair(b, "  ", "Rekey Int (D)", s, "Rekey Left(D)", z);
+	}
+	snprintf(s, sizeof(s), "%u Minutes", idle_min);
+	snprintf(z, sizeof(z), "%u Minutes", show_idle_left(sa, idle_min, now));
+	fmt_pair(b, "  ", "Idle Time Out", s, "Idle TO Left", z);
+	show_pair_u64(b, "  ", "Bytes Tx", t.bytes_tx, "Bytes Rx", t.bytes_rx);
+	show_pair_u64(b, "  ", "Pkts Tx", t.pkts_tx, "Pkts Rx", t.pkts_rx);
+}
+
+void show_ipsec_json(struct json *j, const struct ike_sa *sa, const struct child_sa *c,
+		       unsigned n, unsigned idle_min, const struct ctl_clock *now)
+{
+	char s[64];
+	struct show_counts t = show_child_counts(c);
+	json_obj_open(j, NULL);
+	snprintf(s, sizeof(s), "%" PRIu32 ".%u", sa->session_id, n);
+	json_str(j, "tunnel_id", s);
+	json_str(j, "type", show_ipsec_kind(sa));
+	show_ident(s, sizeof(s), &c->local_ts);
+	json_str(j, "local_addr", s);
+	show_ident(s, sizeof(s), &c->remote_ts);
+	json_str(j, "remote_addr", s);
+	json_str(j, "encryption", ctl_name_encr(c->encr_id, c->encr_bits)->session);
+	json_str(j, "hashing", ctl_name_integ(c->integ_id)->session);
+	json_str(j, "encapsulation", "Tunnel");
+	json_u64(j, "pfs_group", c->pfs_group);
+	json_u64(j, "rekey_int_t", c->lifetime_sec);
+	json_u64(j, "rekey_left_t", show_lifetime_left(c->lifetime_sec, c->created, now));
+	json_u64(j, "rekey_int_d", c->lifetime_kb);
+	json_u64(j, "rekey_left_d", show_kb_left(c));
+	json_u64(j, "idle_time_out", idle_min);
+	json_u64(j, "idle_to_left", show_idle_left(sa, idle_min, now));
+	show_counts_json(j, &t, false);
+	json_obj_close(j);
 }

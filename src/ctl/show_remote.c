@@ -67,15 +67,6 @@ static void alg_line(char *out, size_t len, const struct ike_sa *sa, bool enc)
 
 /* ---- text -------------------------------------------------------------- */
 
-static void pair_u64(struct buf *b, const char *ind, const char *l1, uint64_t v1, const char *l2,
-		     uint64_t v2)
-{
-	char a[24], z[24];
-	snprintf(a, sizeof(a), "%" PRIu64, v1);
-	snprintf(z, sizeof(z), "%" PRIu64, v2);
-	fmt_pair(b, ind, l1, a, l2, z);
-}
-
 static void text_head(struct buf *b, const struct ike_sa *sa, bool detail,
 		      const struct ctl_clock *now)
 {
@@ -95,10 +86,10 @@ static void text_head(struct buf *b, const struct ike_sa *sa, bool detail,
 	fmt_pair(b, "", "Encryption", s, NULL, NULL);
 	alg_line(s, sizeof(s), sa, false);
 	fmt_pair(b, "", "Hashing", s, NULL, NULL);
-	pair_u64(b, "", "Bytes Tx", t.bytes_tx, "Bytes Rx", t.bytes_rx);
+	show_pair_u64(b, "", "Bytes Tx", t.bytes_tx, "Bytes Rx", t.bytes_rx);
 	if (detail) {
-		pair_u64(b, "", "Pkts Tx", t.pkts_tx, "Pkts Rx", t.pkts_rx);
-		pair_u64(b, "", "Pkts Tx Drop", t.drop_tx, "Pkts Rx Drop", t.drop_rx);
+		show_pair_u64(b, "", "Pkts Tx", t.pkts_tx, "Pkts Rx", t.pkts_rx);
+		show_pair_u64(b, "", "Pkts Tx Drop", t.drop_tx, "Pkts Rx Drop", t.drop_rx);
 	}
 	fmt_pair(b, "", "Group Policy", gp, "Tunnel Group", tg);
 	fmt_login_time(s, sizeof(s), sa->created);
@@ -122,7 +113,7 @@ static void text_ikev1(struct buf *b, const struct ike_sa *sa, const struct ctl_
 	buf_printf(b, "\nIKEv1:\n");
 	snprintf(s, sizeof(s), "%" PRIu32 ".1", sa->session_id);
 	fmt_pair(b, "  ", "Tunnel ID", s, NULL, NULL);
-	pair_u64(b, "  ", "UDP Src Port", ntohs(sa->remote.sin_port), "UDP Dst Port",
+	show_pair_u64(b, "  ", "UDP Src Port", ntohs(sa->remote.sin_port), "UDP Dst Port",
 		 ntohs(sa->local.sin_port));
 	fmt_pair(b, "  ", "IKE Neg Mode", ctl_name_v1_mode(sa->v1_mode), "Auth Mode",
 		 ctl_name_v1_auth_mode(sa->v1_auth));
@@ -135,38 +126,6 @@ static void text_ikev1(struct buf *b, const struct ike_sa *sa, const struct ctl_
 	snprintf(s, sizeof(s), "%u", sa->dh_group);
 	fmt_pair(b, "  ", "D/H Group", s, NULL, NULL);
 	fmt_pair(b, "  ", "Filter Name", "", NULL, NULL);
-}
-
-static void text_ipsec(struct buf *b, const struct ike_sa *sa, const struct child_sa *c,
-		       unsigned n, unsigned idle, const struct ctl_clock *now)
-{
-	char s[64], z[64];
-	struct show_counts t = show_child_counts(c);
-	buf_printf(b, "\n%s:\n", ipsec_kind(sa));
-	snprintf(s, sizeof(s), "%" PRIu32 ".%u", sa->session_id, n);
-	fmt_pair(b, "  ", "Tunnel ID", s, NULL, NULL);
-	show_ident(s, sizeof(s), &c->local_ts);
-	fmt_pair(b, "  ", "Local Addr", s, NULL, NULL);
-	show_ident(s, sizeof(s), &c->remote_ts);
-	fmt_pair(b, "  ", "Remote Addr", s, NULL, NULL);
-	fmt_pair(b, "  ", "Encryption", ctl_name_encr(c->encr_id, c->encr_bits)->session, "Hashing",
-		 ctl_name_integ(c->integ_id)->session);
-	snprintf(s, sizeof(s), "%u", c->pfs_group);
-	fmt_pair(b, "  ", "Encapsulation", "Tunnel", c->pfs_group ? "PFS Group" : NULL, s);
-	snprintf(s, sizeof(s), "%" PRIu32 " Seconds", c->lifetime_sec);
-	snprintf(z, sizeof(z), "%" PRIu64 " Seconds",
-		 show_lifetime_left(c->lifetime_sec, c->created, now));
-	fmt_pair(b, "  ", "Rekey Int (T)", s, "Rekey Left(T)", z);
-	if (c->lifetime_kb) {
-		snprintf(s, sizeof(s), "%" PRIu64 " K-Bytes", c->lifetime_kb);
-		snprintf(z, sizeof(z), "%" PRIu64 " K-Bytes", show_kb_left(c));
-		fmt_pair(b, "  ", "Rekey Int (D)", s, "Rekey Left(D)", z);
-	}
-	snprintf(s, sizeof(s), "%u Minutes", idle);
-	snprintf(z, sizeof(z), "%u Minutes", show_idle_left(sa, idle, now));
-	fmt_pair(b, "  ", "Idle Time Out", s, "Idle TO Left", z);
-	pair_u64(b, "  ", "Bytes Tx", t.bytes_tx, "Bytes Rx", t.bytes_rx);
-	pair_u64(b, "  ", "Pkts Tx", t.pkts_tx, "Pkts Rx", t.pkts_rx);
 }
 
 void show_remote_text(struct buf *b, const struct ctl_sa_list *l,
@@ -189,7 +148,7 @@ void show_remote_text(struct buf *b, const struct ctl_sa_list *l,
 		text_ikev1(b, sa, now);
 		unsigned n = 2;
 		for (const struct child_sa *c = sa->children; c; c = c->next)
-			text_ipsec(b, sa, c, n++, idle_min(o, sa), now);
+			show_ipsec_text(b, sa, c, n++, idle_min(o, sa), now);
 	}
 	if (!any)
 		buf_printf(b, "INFO: There are presently no active sessions\n");
@@ -255,36 +214,6 @@ static void json_ikev1(struct json *j, const struct ike_sa *sa, const struct ctl
 	json_obj_close(j);
 }
 
-static void json_ipsec(struct json *j, const struct ike_sa *sa, const struct child_sa *c,
-		       unsigned n, unsigned idle, const struct ctl_clock *now)
-{
-	char s[64];
-	struct show_counts t = show_child_counts(c);
-	json_obj_open(j, NULL);
-	snprintf(s, sizeof(s), "%" PRIu32 ".%u", sa->session_id, n);
-	json_str(j, "tunnel_id", s);
-	json_str(j, "type", ipsec_kind(sa));
-	show_ident(s, sizeof(s), &c->local_ts);
-	json_str(j, "local_addr", s);
-	show_ident(s, sizeof(s), &c->remote_ts);
-	json_str(j, "remote_addr", s);
-	json_str(j, "encryption", ctl_name_encr(c->encr_id, c->encr_bits)->session);
-	json_str(j, "hashing", ctl_name_integ(c->integ_id)->session);
-	json_str(j, "encapsulation", "Tunnel");
-	json_u64(j, "pfs_group", c->pfs_group);
-	json_u64(j, "rekey_int_t", c->lifetime_sec);
-	json_u64(j, "rekey_left_t", show_lifetime_left(c->lifetime_sec, c->created, now));
-	json_u64(j, "rekey_int_d", c->lifetime_kb);
-	json_u64(j, "rekey_left_d", show_kb_left(c));
-	json_u64(j, "idle_time_out", idle);
-	json_u64(j, "idle_to_left", show_idle_left(sa, idle, now));
-	json_u64(j, "bytes_tx", t.bytes_tx);
-	json_u64(j, "bytes_rx", t.bytes_rx);
-	json_u64(j, "pkts_tx", t.pkts_tx);
-	json_u64(j, "pkts_rx", t.pkts_rx);
-	json_obj_close(j);
-}
-
 void show_remote_json(struct json *j, const struct ctl_sa_list *l,
 		      const struct ctl_session_opts *o, const struct ctl_clock *now)
 {
@@ -302,7 +231,7 @@ void show_remote_json(struct json *j, const struct ctl_sa_list *l,
 			json_arr_open(j, "ipsec");
 			unsigned n = 2;
 			for (const struct child_sa *c = sa->children; c; c = c->next)
-				json_ipsec(j, sa, c, n++, idle_min(o, sa), now);
+				show_ipsec_json(j, sa, c, n++, idle_min(o, sa), now);
 			json_arr_close(j);
 		}
 		json_obj_close(j);

@@ -59,15 +59,6 @@ static void alg_lists(char *enc, size_t enc_len, char *hash, size_t hash_len,
 
 /* ---- text -------------------------------------------------------------- */
 
-static void text_pair_u64(struct buf *b, const char *ind, const char *l1, uint64_t v1,
-			  const char *l2, uint64_t v2)
-{
-	char a[24], z[24];
-	snprintf(a, sizeof(a), "%" PRIu64, v1);
-	snprintf(z, sizeof(z), "%" PRIu64, v2);
-	fmt_pair(b, ind, l1, a, l2, z);
-}
-
 static void text_head(struct buf *b, const struct ike_sa *sa, bool detail,
 		      const struct ctl_clock *now)
 {
@@ -85,10 +76,10 @@ static void text_head(struct buf *b, const struct ike_sa *sa, bool detail,
 	fmt_pair(b, "", "License", "AnyConnect Premium", NULL, NULL);
 	alg_lists(s, sizeof(s), h, sizeof(h), sa);
 	fmt_pair(b, "", "Encryption", s, "Hashing", h);
-	text_pair_u64(b, "", "Bytes Tx", t.bytes_tx, "Bytes Rx", t.bytes_rx);
+	show_pair_u64(b, "", "Bytes Tx", t.bytes_tx, "Bytes Rx", t.bytes_rx);
 	if (detail) {
-		text_pair_u64(b, "", "Pkts Tx", t.pkts_tx, "Pkts Rx", t.pkts_rx);
-		text_pair_u64(b, "", "Pkts Tx Drop", t.drop_tx, "Pkts Rx Drop", t.drop_rx);
+		show_pair_u64(b, "", "Pkts Tx", t.pkts_tx, "Pkts Rx", t.pkts_rx);
+		show_pair_u64(b, "", "Pkts Tx Drop", t.drop_tx, "Pkts Rx Drop", t.drop_rx);
 	}
 	fmt_pair(b, "", "Group Policy", gp, "Tunnel Group", tg);
 	fmt_login_time(s, sizeof(s), sa->created);
@@ -132,7 +123,7 @@ static void text_ikev2(struct buf *b, const struct ike_sa *sa, const struct ctl_
 	buf_printf(b, "\nIKEv2:\n");
 	snprintf(s, sizeof(s), "%" PRIu32 ".2", sa->session_id);
 	fmt_pair(b, "  ", "Tunnel ID", s, NULL, NULL);
-	text_pair_u64(b, "  ", "UDP Src Port", ntohs(sa->remote.sin_port), "UDP Dst Port",
+	show_pair_u64(b, "  ", "UDP Src Port", ntohs(sa->remote.sin_port), "UDP Dst Port",
 		      ntohs(sa->local.sin_port));
 	fmt_pair(b, "  ", "Rem Auth Mode", ctl_name_auth_mode(sa->auth_verify), NULL, NULL);
 	fmt_pair(b, "  ", "Loc Auth Mode", ctl_name_auth_mode(sa->auth_sign), NULL, NULL);
@@ -147,42 +138,6 @@ static void text_ikev2(struct buf *b, const struct ike_sa *sa, const struct ctl_
 	fmt_pair(b, "  ", "Filter Name", "", NULL, NULL);
 }
 
-static void text_ipsec(struct buf *b, const struct ike_sa *sa, const struct child_sa *c,
-		       unsigned n, unsigned idle_min, const struct ctl_clock *now)
-{
-	char s[64], z[64];
-	struct show_counts t = show_child_counts(c);
-	buf_printf(b, "\n%s:\n", ipsec_name(sa));
-	snprintf(s, sizeof(s), "%" PRIu32 ".%u", sa->session_id, n);
-	fmt_pair(b, "  ", "Tunnel ID", s, NULL, NULL);
-	show_ident(s, sizeof(s), &c->local_ts);
-	fmt_pair(b, "  ", "Local Addr", s, NULL, NULL);
-	show_ident(s, sizeof(s), &c->remote_ts);
-	fmt_pair(b, "  ", "Remote Addr", s, NULL, NULL);
-	fmt_pair(b, "  ", "Encryption", ctl_name_encr(c->encr_id, c->encr_bits)->session, "Hashing",
-		 ctl_name_integ(c->integ_id)->session);
-	if (c->pfs_group) {
-		snprintf(s, sizeof(s), "%u", c->pfs_group);
-		fmt_pair(b, "  ", "Encapsulation", "Tunnel", "PFS Group", s);
-	} else {
-		fmt_pair(b, "  ", "Encapsulation", "Tunnel", NULL, NULL);
-	}
-	snprintf(s, sizeof(s), "%" PRIu32 " Seconds", c->lifetime_sec);
-	snprintf(z, sizeof(z), "%" PRIu64 " Seconds",
-		 show_lifetime_left(c->lifetime_sec, c->created, now));
-	fmt_pair(b, "  ", "Rekey Int (T)", s, "Rekey Left(T)", z);
-	if (c->lifetime_kb) {
-		snprintf(s, sizeof(s), "%" PRIu64 " K-Bytes", c->lifetime_kb);
-		snprintf(z, sizeof(z), "%" PRIu64 " K-Bytes", show_kb_left(c));
-		fmt_pair(b, "  ", "Rekey Int (D)", s, "Rekey Left(D)", z);
-	}
-	snprintf(s, sizeof(s), "%u Minutes", idle_min);
-	snprintf(z, sizeof(z), "%u Minutes", show_idle_left(sa, idle_min, now));
-	fmt_pair(b, "  ", "Idle Time Out", s, "Idle TO Left", z);
-	text_pair_u64(b, "  ", "Bytes Tx", t.bytes_tx, "Bytes Rx", t.bytes_rx);
-	text_pair_u64(b, "  ", "Pkts Tx", t.pkts_tx, "Pkts Rx", t.pkts_rx);
-}
-
 static void text_tunnels(struct buf *b, const struct ike_sa *sa, unsigned idle_min,
 			 const struct ctl_clock *now)
 {
@@ -192,7 +147,7 @@ static void text_tunnels(struct buf *b, const struct ike_sa *sa, unsigned idle_m
 	text_ikev2(b, sa, now);
 	unsigned n = 3;
 	for (const struct child_sa *c = sa->children; c; c = c->next)
-		text_ipsec(b, sa, c, n++, idle_min, now);
+		show_ipsec_text(b, sa, c, n++, idle_min, now);
 }
 
 void show_sessions_text(struct buf *b, const struct ctl_sa_list *l,
@@ -216,18 +171,6 @@ void show_sessions_text(struct buf *b, const struct ctl_sa_list *l,
 }
 
 /* ---- JSON -------------------------------------------------------------- */
-
-static void json_counts(struct json *j, const struct show_counts *t, bool drops)
-{
-	json_u64(j, "bytes_tx", t->bytes_tx);
-	json_u64(j, "bytes_rx", t->bytes_rx);
-	json_u64(j, "pkts_tx", t->pkts_tx);
-	json_u64(j, "pkts_rx", t->pkts_rx);
-	if (drops) {
-		json_u64(j, "pkts_tx_drop", t->drop_tx);
-		json_u64(j, "pkts_rx_drop", t->drop_rx);
-	}
-}
 
 static void json_algs(struct json *j, const struct ike_sa *sa)
 {
@@ -260,7 +203,7 @@ static void json_head(struct json *j, const struct ike_sa *sa, bool detail,
 	json_arr_close(j);
 	json_str(j, "license", "AnyConnect Premium");
 	json_algs(j, sa);
-	json_counts(j, &t, detail);
+	show_counts_json(j, &t, detail);
 	json_str(j, "group_policy", sa->group_policy ? sa->group_policy : "");
 	json_str(j, "tunnel_group", sa->tunnel_group ? sa->tunnel_group : "");
 	json_i64(j, "login_time", (int64_t)sa->created);
@@ -316,33 +259,6 @@ static void json_ikev2(struct json *j, const struct ike_sa *sa, const struct ctl
 	json_obj_close(j);
 }
 
-static void json_ipsec(struct json *j, const struct ike_sa *sa, const struct child_sa *c,
-		       unsigned n, unsigned idle_min, const struct ctl_clock *now)
-{
-	char s[64];
-	struct show_counts t = show_child_counts(c);
-	json_obj_open(j, NULL);
-	snprintf(s, sizeof(s), "%" PRIu32 ".%u", sa->session_id, n);
-	json_str(j, "tunnel_id", s);
-	json_str(j, "type", ipsec_name(sa));
-	show_ident(s, sizeof(s), &c->local_ts);
-	json_str(j, "local_addr", s);
-	show_ident(s, sizeof(s), &c->remote_ts);
-	json_str(j, "remote_addr", s);
-	json_str(j, "encryption", ctl_name_encr(c->encr_id, c->encr_bits)->session);
-	json_str(j, "hashing", ctl_name_integ(c->integ_id)->session);
-	json_str(j, "encapsulation", "Tunnel");
-	json_u64(j, "pfs_group", c->pfs_group);
-	json_u64(j, "rekey_int_t", c->lifetime_sec);
-	json_u64(j, "rekey_left_t", show_lifetime_left(c->lifetime_sec, c->created, now));
-	json_u64(j, "rekey_int_d", c->lifetime_kb);
-	json_u64(j, "rekey_left_d", show_kb_left(c));
-	json_u64(j, "idle_time_out", idle_min);
-	json_u64(j, "idle_to_left", show_idle_left(sa, idle_min, now));
-	json_counts(j, &t, false);
-	json_obj_close(j);
-}
-
 static void json_tunnels(struct json *j, const struct ike_sa *sa, unsigned idle_min,
 			 const struct ctl_clock *now)
 {
@@ -351,7 +267,7 @@ static void json_tunnels(struct json *j, const struct ike_sa *sa, unsigned idle_
 	json_arr_open(j, "ipsec");
 	unsigned n = 3;
 	for (const struct child_sa *c = sa->children; c; c = c->next)
-		json_ipsec(j, sa, c, n++, idle_min, now);
+		show_ipsec_json(j, sa, c, n++, idle_min, now);
 	json_arr_close(j);
 }
 
