@@ -1,12 +1,57 @@
 /* Session helpers shared by the IKEv1 and IKEv2 engines (session.h). */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "aaa/pool.h"
 #include "base/log.h"
+#include "base/loop.h"
+#include "conf/conf.h"
+#include "crypto/crypto.h"
+#include "ike/core/ike.h"
 #include "ike/core/session.h"
+
+static uint64_t random_local_spi(void)
+{
+	for (int tries = 0; tries < 16; tries++) {
+		uint64_t spi;
+		if (crypto_random(&spi, sizeof(spi)) < 0)
+			return 0;
+		if (spi && !ike_sa_find_local(spi))
+			return spi;
+	}
+	return 0;
+}
+
+struct ike_sa *ike_sa_start(enum ike_version v, const struct ike_pkt *p, uint64_t spi_i,
+			    uint32_t session_id, struct conf *conf, const char *ifname, void *priv)
+{
+	struct ike_sa *sa = calloc(1, sizeof(*sa));
+	uint32_t tid = 0;
+	uint64_t spi_r = random_local_spi();
+	if (!sa || !spi_r || crypto_random(&tid, sizeof(tid)) < 0) {
+		free(sa);
+		return NULL;
+	}
+	sa->priv = priv;
+	sa->serial = ike_sa_next_serial();
+	sa->version = v;
+	sa->session_id = session_id;
+	sa->tunnel_id = (tid & 0x7fffffffu) ? (tid & 0x7fffffffu) : 1;
+	sa->spi_i = spi_i;
+	sa->spi_r = spi_r;
+	sa->state = IKE_STATE_INIT_DONE;
+	sa->local = p->to;
+	sa->remote = p->from;
+	sa->conf = conf ? conf_ref(conf) : NULL;
+	sa->ifname = ifname;
+	sa->created = time(NULL);
+	sa->created_ms = sa->last_rx_ms = loop_now_ms();
+	ike_sa_table_add(sa);
+	return sa;
+}
 
 const char *ike_ip_str(uint32_t host_addr, char *buf, size_t len)
 {

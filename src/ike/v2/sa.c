@@ -115,48 +115,21 @@ static const char *conf_nameif(const struct conf *c, const char *want)
 	return c->n_ikev2_enabled ? c->ikev2_enabled_ifaces[0] : NULL;
 }
 
-static uint64_t random_spi(void)
-{
-	for (int tries = 0; tries < 16; tries++) {
-		uint64_t spi;
-		if (crypto_random(&spi, sizeof(spi)) < 0)
-			return 0;
-		if (spi && !ike_sa_find_local(spi))
-			return spi;
-	}
-	return 0;
-}
-
 struct ike_sa *v2_sa_new(struct ikev2 *e, const struct ike_pkt *p, uint64_t spi_i)
 {
-	struct ike_sa *sa = calloc(1, sizeof(*sa));
 	struct v2_sa *v = calloc(1, sizeof(*v));
-	uint32_t tid = 0;
-	uint64_t spi_r = random_spi();
-	if (!sa || !v || !spi_r || crypto_random(&tid, sizeof(tid)) < 0) {
-		free(sa);
+	struct conf *c = v2_conf(e);
+	struct ike_sa *sa = v ? ike_sa_start(IKE_V2, p, spi_i, e->next_session_id + 1, c,
+					     conf_nameif(c, p->ifname), v) : NULL;
+	if (!sa) {
 		free(v);
 		return NULL;
 	}
-	sa->priv = v;
+	e->next_session_id++;
 	v->eng = e;
 	buf_init(&v->init_req);
 	buf_init(&v->init_resp);
-	sa->serial = ike_sa_next_serial();
-	sa->version = IKE_V2;
-	sa->session_id = ++e->next_session_id;
-	sa->tunnel_id = (tid & 0x7fffffffu) ? (tid & 0x7fffffffu) : 1;
-	sa->spi_i = spi_i;
-	sa->spi_r = spi_r;
-	sa->state = IKE_STATE_INIT_DONE;
-	sa->local = p->to;
-	sa->remote = p->from;
-	sa->conf = v2_conf(e) ? conf_ref(v2_conf(e)) : NULL;
-	sa->ifname = conf_nameif(sa->conf, p->ifname);
-	sa->created = time(NULL);
-	sa->created_ms = sa->last_rx_ms = loop_now_ms();
 	v->deadline_ms = sa->created_ms + V2_HALF_OPEN_TIMEOUT_MS;
-	ike_sa_table_add(sa);
 	e->half_open++;
 	return sa;
 }
