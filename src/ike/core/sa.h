@@ -138,6 +138,7 @@ struct ike_sa {
 	/* Everything else (keys, nonces, retransmit buffers, EAP state, timers)
 	 * lives in the version-specific part. */
 	void *priv;
+	uint64_t user_key;           /* hash of username in the by-user index, 0 = not in it */
 	struct ike_sa *next_all;     /* list of all SAs (for show, in creation order) */
 	struct ike_sa *prev_all;     /* (doubly linked: removal is O(1) at 100k SAs) */
 };
@@ -160,6 +161,13 @@ int ike_child_spi_add(uint32_t spi_in, uint64_t ike_serial);
 void ike_child_spi_remove(uint32_t spi_in);
 /* Serial of the IKE SA owning an inbound SPI, 0 if unknown. */
 uint64_t ike_child_spi_owner(uint32_t spi_in);
+/* The by-user index (INITIAL_CONTACT looks for a user's older sessions
+ * without walking the whole table): add sa under its username once the
+ * user is authenticated (again after a change: the old entry goes); it
+ * leaves the index with ike_sa_table_remove. */
+void ike_sa_index_user(struct ike_sa *sa);
+/* Up to max SAs indexed under this username (any group), newest first. */
+size_t ike_sa_by_user(const char *username, struct ike_sa **out, size_t max);
 /* Iteration for show commands (creation order). */
 struct ike_sa *ike_sa_first(void);
 struct ike_sa *ike_sa_next(const struct ike_sa *sa);

@@ -1,6 +1,7 @@
 #include "ike/core/sa.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* The table is small next to the cost of a handshake; hashes keep every
  * per-packet lookup O(1) at 100k SAs:
@@ -28,6 +29,7 @@ struct spi_node {
 static struct node *by_spi[BUCKETS];
 static struct node *by_spi_i[BUCKETS];
 static struct node *by_serial[BUCKETS];
+static struct node *by_user[BUCKETS];
 static struct spi_node *by_child_spi[BUCKETS];
 static struct ike_sa *all_head, *all_tail;
 static uint64_t serial_counter;
@@ -87,8 +89,41 @@ void ike_sa_table_add(struct ike_sa *sa)
 	all_tail = sa;
 }
 
+static uint64_t user_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;            /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 1099511628211ull;
+	return h ? h : 1;
+}
+
+void ike_sa_index_user(struct ike_sa *sa)
+{
+	if (sa->user_key)
+		hash_del(by_user, sa->user_key, sa);
+	sa->user_key = sa->username ? user_hash(sa->username) : 0;
+	if (sa->user_key)
+		hash_add(by_user, sa->user_key, sa);
+}
+
+size_t ike_sa_by_user(const char *username, struct ike_sa **out, size_t max)
+{
+	size_t n = 0;
+	if (!username)
+		return 0;
+	uint64_t key = user_hash(username);
+	for (struct node *x = by_user[bucket(key)]; x && n < max; x = x->next)
+		if (x->sa->user_key == key && x->sa->username &&
+		    strcmp(x->sa->username, username) == 0)
+			out[n++] = x->sa;
+	return n;
+}
+
 void ike_sa_table_remove(struct ike_sa *sa)
 {
+	if (sa->user_key)
+		hash_del(by_user, sa->user_key, sa);
+	sa->user_key = 0;
 	hash_del(by_spi, local_spi(sa), sa);
 	hash_del(by_spi_i, sa->spi_i, sa);
 	hash_del(by_serial, sa->serial, sa);

@@ -313,16 +313,29 @@ static bool replaced_by(const struct ike_sa *o, const struct ike_sa *sa)
 	return o->remote.sin_port == sa->remote.sin_port;
 }
 
+static void replace(struct ike_sa *sa, struct ike_sa *o)
+{
+	v1_log(sa, 1, "INITIAL-CONTACT: removing the older session %u of this peer",
+	       o->session_id);
+	v1_sa_delete(o, "Peer Reconnected");
+}
+
 void v1_initial_contact(struct ike_sa *sa)
 {
+	if (sa->username) {
+		/* the by-user index: no walk over every session */
+		struct ike_sa *cand[64];
+		size_t n = ike_sa_by_user(sa->username, cand, 64);
+		for (size_t i = 0; i < n; i++)
+			if (replaced_by(cand[i], sa))
+				replace(sa, cand[i]);
+		return;
+	}
 	struct ike_sa *next;
 	for (struct ike_sa *o = ike_sa_first(); o; o = next) {
 		next = ike_sa_next(o);
-		if (!replaced_by(o, sa))
-			continue;
-		v1_log(sa, 1, "INITIAL-CONTACT: removing the older session %u of this peer",
-		       o->session_id);
-		v1_sa_delete(o, "Peer Reconnected");
+		if (replaced_by(o, sa))
+			replace(sa, o);
 	}
 }
 

@@ -145,6 +145,7 @@ static void check_credentials(struct ike_sa *sa, const struct ikev1_cfg *cfg)
 		sa->xauth_done = true;
 		sa->xauth_time = time(NULL);
 		v1_log(sa, 1, "XAUTH: user %s authenticated", user);
+		ike_sa_index_user(sa);
 		if (v->initial_contact)
 			v1_initial_contact(sa);
 		if (send_status(sa, true) < 0)

@@ -39,15 +39,16 @@ static bool same_peer(const struct ike_sa *a, const struct ike_sa *b)
 
 static void initial_contact(struct ike_sa *sa)
 {
-	struct ike_sa *x = ike_sa_first();
-	while (x) {
-		struct ike_sa *next = ike_sa_next(x);
+	/* Only this user's sessions can match: the by-user index, not the table. */
+	struct ike_sa *cand[64];
+	size_t n = ike_sa_by_user(sa->username, cand, 64);
+	for (size_t i = 0; i < n; i++) {
+		struct ike_sa *x = cand[i];
 		if (x != sa && x->version == IKE_V2 && x->state == IKE_STATE_ESTABLISHED &&
 		    same_peer(x, sa)) {
 			v2_log(x, 1, "INITIAL_CONTACT from the same user: removing this SA");
 			v2_sa_destroy(x, "Peer Reconnected", true);
 		}
-		x = next;
 	}
 }
 
@@ -97,6 +98,7 @@ enum v2_verdict v2_auth_complete(struct v2_ctx *c)
 	sa->dpd_interval = a->tg->keepalive_disabled ? 0
 			   : a->tg->keepalive_threshold ? a->tg->keepalive_threshold : 10;
 	sa->dpd_retry = a->tg->keepalive_retry ? a->tg->keepalive_retry : 2;
+	ike_sa_index_user(sa);
 	if (a->initial_contact)
 		initial_contact(sa);
 	uint16_t n = a->cp_request ? v2_cp_reply(c, gp) : IKEV2_N_FAILED_CP_REQUIRED;

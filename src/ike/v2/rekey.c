@@ -54,6 +54,7 @@ static void inherit(struct ike_sa *ns, struct ike_sa *old)
 	ns->tunnel_group = mem_strdup(old->tunnel_group);
 	ns->group_policy = mem_strdup(old->group_policy);
 	ns->username = mem_strdup(old->username);
+	ike_sa_index_user(ns);
 	ns->client_version = mem_strdup(old->client_version);
 	ns->auth_sign = old->auth_sign;
 	ns->auth_verify = old->auth_verify;
