@@ -408,12 +408,35 @@ static void fill_am3_tail(struct ini1 *s, struct ikev1_wr *w)
 	ikev1_w_natd(w, draft, h, hl);
 }
 
+/* An Informational notify in the clear (no keys both sides trust yet). */
+static void notify_clear(struct ini1 *s, uint16_t type)
+{
+	struct buf b;
+	struct ikev1_wr w;
+	uint8_t spi[16];
+	for (int i = 0; i < 8; i++) {
+		spi[i] = (uint8_t)(s->cky_i >> (56 - 8 * i));
+		spi[8 + i] = (uint8_t)(s->cky_r >> (56 - 8 * i));
+	}
+	struct ikev1_hdr h = { .spi_i = s->cky_i, .spi_r = s->cky_r, .version = IKEV1_VERSION,
+			       .exchange = IKEV1_X_INFO };
+	buf_init(&b);
+	ikev1_w_begin(&w, &b, &h);
+	ikev1_w_notify(&w, IKEV1_DOI_IPSEC, IKEV1_PROTO_ISAKMP, spi, 16, type, NULL, 0);
+	if (ikev1_w_finish(&w))
+		(void)ini1_send(s, &b);
+	buf_free(&b);
+}
+
 static void am2(struct ini1 *s, const struct ikev1_msg *m)
 {
 	s->cky_r = m->hdr.spi_r;
 	read_gw_vids(s, m);
 	int rc = am2_keys(s, m);
 	if (rc == -2) {
+		/* Unauthenticated, but it saves the gateway its half-open timeout
+		 * and gives its operator the reason at once. */
+		notify_clear(s, IKEV1_N_INVALID_HASH_INFORMATION);
 		ini1_down(s, INI2_ERR_AUTH, "the gateway's HASH_R does not verify: wrong group "
 			  "password?");
 		return;

@@ -252,6 +252,33 @@ static void later_exchange(struct ike_sa *sa, const struct ike_pkt *p, const str
 	buf_free(&plain);
 }
 
+/* A notify in the clear for a negotiation still in phase 1: the client
+ * could not verify our hash (wrong group key) or refused our choice.  It is
+ * not authenticated, but it can only end a half-open negotiation whose
+ * cookies the sender knows, which the half-open timeout would end anyway:
+ * ending it now frees the slot and tells the operator why at once. */
+static void half_open_notify(struct ike_sa *sa, const struct ike_pkt *p)
+{
+	struct ikev1 *e = v1_of(sa)->eng;
+	if (parse_plain(e, p) < 0 || e->msg.n_notify == 0)
+		return;
+	uint16_t t = e->msg.notify[0].type;
+	if (t != IKEV1_N_INVALID_HASH_INFORMATION && t != IKEV1_N_AUTHENTICATION_FAILED &&
+	    t != IKEV1_N_NO_PROPOSAL_CHOSEN && t != IKEV1_N_INVALID_KEY_INFORMATION) {
+		drop(e, &p->from, "unencrypted notify during phase 1");
+		return;
+	}
+	char ip[INET_ADDRSTRLEN];
+	const char *name = ikev1_notify_name(t);
+	log_event(SEV_WARNING, 713902, "Group = %s, IP = %s, the client ended phase 1 with %s%s",
+		  sa->tunnel_group ? sa->tunnel_group : "Unknown",
+		  ike_ip_str(ntohl(sa->remote.sin_addr.s_addr), ip, sizeof(ip)), name ? name : "a notify",
+		  t == IKEV1_N_INVALID_HASH_INFORMATION ? " (it could not verify our hash: the "
+		  "group password differs)" : "");
+	e->st.p1_failed++;
+	v1_sa_destroy(sa, "Peer refused", false);
+}
+
 /* A fragment: once the message is whole, handle it as if it had arrived
  * in one datagram (a reassembled message that is itself a fragment is
  * refused: no nesting). */
@@ -331,6 +358,11 @@ void v1_input(void *arg, const struct ike_pkt *p)
 			return;
 		}
 		phase1_message(sa, p, &h);
+		return;
+	}
+	if (h.exchange == IKEV1_X_INFO && !(h.flags & IKEV1_FLAG_ENC) &&
+	    v1_of(sa)->phase < V1_XAUTH) {
+		half_open_notify(sa, p);
 		return;
 	}
 	if (h.exchange != IKEV1_X_TRANSACTION && h.exchange != IKEV1_X_QUICK &&
