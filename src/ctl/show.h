@@ -94,6 +94,8 @@ const char *show_ipsec_kind(const struct ike_sa *sa);    /* "IPsec" / "IPsecOver
 void show_pair_u64(struct buf *b, const char *ind, const char *l1, uint64_t v1, const char *l2,
 		   uint64_t v2);
 void show_counts_json(struct json *j, const struct show_counts *t, bool drops);
+void show_session_tail_text(struct buf *b, const struct ike_sa *sa, const char *gp,
+			    const char *tg, bool detail, const struct ctl_clock *now);
 void show_ipsec_text(struct buf *b, const struct ike_sa *sa, const struct child_sa *c,
 		     unsigned n, unsigned idle_min, const struct ctl_clock *now);
 void show_ipsec_json(struct json *j, const struct ike_sa *sa, const struct child_sa *c,

@@ -205,3 +205,31 @@ void show_ipsec_json(struct json *j, const struct ike_sa *sa, const struct child
 	show_counts_json(j, &t, false);
 	json_obj_close(j);
 }
+
+/* The part of a session record after Protocol/License/algorithms, the same
+ * for AnyConnect and remote-access sessions: counters, policy, times. */
+void show_session_tail_text(struct buf *b, const struct ike_sa *sa, const char *gp,
+			    const char *tg, bool detail, const struct ctl_clock *now)
+{
+	char s[256];
+	struct show_counts t = show_sa_counts(sa);
+	show_pair_u64(b, "", "Bytes Tx", t.bytes_tx, "Bytes Rx", t.bytes_rx);
+	if (detail) {
+		show_pair_u64(b, "", "Pkts Tx", t.pkts_tx, "Pkts Rx", t.pkts_rx);
+		show_pair_u64(b, "", "Pkts Tx Drop", t.drop_tx, "Pkts Rx Drop", t.drop_rx);
+	}
+	fmt_pair(b, "", "Group Policy", gp, "Tunnel Group", tg);
+	fmt_login_time(s, sizeof(s), sa->created);
+	fmt_pair(b, "", "Login Time", s, NULL, NULL);
+	fmt_duration(s, sizeof(s), fmt_elapsed(sa->created, now->wall));
+	fmt_pair(b, "", "Duration", s, NULL, NULL);
+	fmt_pair(b, "", "Inactivity", "0h:00m:00s", NULL, NULL);
+	if (detail)
+		fmt_pair(b, "", "NAC Result", "Unknown", NULL, NULL);
+	fmt_pair(b, "", "VLAN Mapping", "N/A", "VLAN", "none");
+	if (!detail) {
+		show_audit_id(s, sizeof(s), sa);
+		fmt_pair(b, "", "Audt Sess ID", s, NULL, NULL);
+		fmt_pair(b, "", "Security Grp", "none", NULL, NULL);
+	}
+}

@@ -71,7 +71,6 @@ static void text_head(struct buf *b, const struct ike_sa *sa, bool detail,
 		      const struct ctl_clock *now)
 {
 	char user[128], gp[128], tg[128], ip1[FMT_IP_LEN], ip2[FMT_IP_LEN], idx[16], s[256];
-	struct show_counts t = show_sa_counts(sa);
 	fmt_clean(user, sizeof(user), show_sess_user(sa));
 	fmt_clean(gp, sizeof(gp), sa->group_policy);
 	fmt_clean(tg, sizeof(tg), sa->tunnel_group);
@@ -86,25 +85,7 @@ static void text_head(struct buf *b, const struct ike_sa *sa, bool detail,
 	fmt_pair(b, "", "Encryption", s, NULL, NULL);
 	alg_line(s, sizeof(s), sa, false);
 	fmt_pair(b, "", "Hashing", s, NULL, NULL);
-	show_pair_u64(b, "", "Bytes Tx", t.bytes_tx, "Bytes Rx", t.bytes_rx);
-	if (detail) {
-		show_pair_u64(b, "", "Pkts Tx", t.pkts_tx, "Pkts Rx", t.pkts_rx);
-		show_pair_u64(b, "", "Pkts Tx Drop", t.drop_tx, "Pkts Rx Drop", t.drop_rx);
-	}
-	fmt_pair(b, "", "Group Policy", gp, "Tunnel Group", tg);
-	fmt_login_time(s, sizeof(s), sa->created);
-	fmt_pair(b, "", "Login Time", s, NULL, NULL);
-	fmt_duration(s, sizeof(s), fmt_elapsed(sa->created, now->wall));
-	fmt_pair(b, "", "Duration", s, NULL, NULL);
-	fmt_pair(b, "", "Inactivity", "0h:00m:00s", NULL, NULL);
-	if (detail)
-		fmt_pair(b, "", "NAC Result", "Unknown", NULL, NULL);
-	fmt_pair(b, "", "VLAN Mapping", "N/A", "VLAN", "none");
-	if (!detail) {
-		show_audit_id(s, sizeof(s), sa);
-		fmt_pair(b, "", "Audt Sess ID", s, NULL, NULL);
-		fmt_pair(b, "", "Security Grp", "none", NULL, NULL);
-	}
+	show_session_tail_text(b, sa, gp, tg, detail, now);
 }
 
 static void text_ikev1(struct buf *b, const struct ike_sa *sa, const struct ctl_clock *now)

@@ -139,6 +139,21 @@ uint64_t ike_dpd_due(const struct ike_sa *sa, unsigned interval_sec)
 	return sa->last_rx_ms + base + spread;
 }
 
+void ike_sa_rearm(struct loop *l, struct loop_timer **timer, uint64_t *timer_due, uint64_t due,
+		  void (*fn)(void *arg), const struct ike_sa *sa)
+{
+	if (*timer && *timer_due == due)
+		return;
+	if (*timer)
+		loop_timer_cancel(l, *timer);
+	*timer = NULL;
+	if (due == UINT64_MAX)
+		return;
+	uint64_t now = loop_now_ms();
+	*timer_due = due;
+	*timer = loop_timer_add(l, due > now ? due - now : 0, fn, (void *)(uintptr_t)sa->serial);
+}
+
 void ike_log_session_down(const struct ike_sa *sa, const char *reason)
 {
 	char ip[INET_ADDRSTRLEN];

@@ -47,6 +47,13 @@ bool ike_release_lease(struct ike_sa *sa, struct pool_set *pools);
  * would otherwise send 100k checks in one burst). */
 uint64_t ike_dpd_due(const struct ike_sa *sa, unsigned interval_sec);
 
+/* Keep one loop timer per SA armed for `due` (UINT64_MAX: none); fn gets
+ * the SA's serial (timers find their SA by serial, never by pointer). */
+struct loop;
+struct loop_timer;
+void ike_sa_rearm(struct loop *l, struct loop_timer **timer, uint64_t *timer_due, uint64_t due,
+		  void (*fn)(void *arg), const struct ike_sa *sa);
+
 /* %RAVPN-4-113019 "Session disconnected" with duration and byte counts. */
 void ike_log_session_down(const struct ike_sa *sa, const char *reason);
 

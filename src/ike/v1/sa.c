@@ -425,18 +425,7 @@ static void tick(void *arg);
 void v1_sa_schedule(struct ike_sa *sa)
 {
 	struct v1_sa *v = v1_of(sa);
-	uint64_t now = loop_now_ms();
-	uint64_t due = next_due(sa, now);
-	if (v->timer && v->timer_due == due)
-		return;
-	if (v->timer)
-		loop_timer_cancel(v->eng->loop, v->timer);
-	v->timer = NULL;
-	if (due == UINT64_MAX)
-		return;
-	v->timer_due = due;
-	v->timer = loop_timer_add(v->eng->loop, due > now ? due - now : 0, tick,
-				  (void *)(uintptr_t)sa->serial);
+	ike_sa_rearm(v->eng->loop, &v->timer, &v->timer_due, next_due(sa, loop_now_ms()), tick, sa);
 }
 
 static void setup_timed_out(struct ike_sa *sa)
