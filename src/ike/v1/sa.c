@@ -186,8 +186,9 @@ void v1_exch_free(struct v1_exch *ex)
 	buf_init(&ex->last_tx);
 }
 
-/* A new exchange slot; the oldest finished one is reused when all are
- * taken (a client that abandons Quick Modes cannot pin memory). */
+/* A new exchange slot: a free one, else one that awaits nothing (finished
+ * or abandoned), else the first: a client that abandons Quick Modes cannot
+ * pin memory. */
 struct v1_exch *v1_exch_new(struct ike_sa *sa, enum v1_exch_kind kind, uint32_t msg_id)
 {
 	struct v1_sa *v = v1_of(sa);
