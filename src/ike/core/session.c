@@ -25,8 +25,22 @@ static uint64_t random_local_spi(void)
 	return 0;
 }
 
+static const char *conf_nameif(const struct conf *c, const char *want, enum ike_version v)
+{
+	if (!c)
+		return NULL;
+	for (size_t i = 0; want && i < c->n_ifaces; i++)
+		if (c->ifaces[i].nameif && strcmp(c->ifaces[i].nameif, want) == 0)
+			return c->ifaces[i].nameif;
+	if (v == IKE_V1 && c->n_ikev1_enabled)
+		return c->ikev1_enabled_ifaces[0];
+	if (c->n_ikev2_enabled)
+		return c->ikev2_enabled_ifaces[0];
+	return c->n_ikev1_enabled ? c->ikev1_enabled_ifaces[0] : NULL;
+}
+
 struct ike_sa *ike_sa_start(enum ike_version v, const struct ike_pkt *p, uint64_t spi_i,
-			    uint32_t session_id, struct conf *conf, const char *ifname, void *priv)
+			    uint32_t session_id, struct conf *conf, void *priv)
 {
 	struct ike_sa *sa = calloc(1, sizeof(*sa));
 	uint32_t tid = 0;
@@ -46,7 +60,7 @@ struct ike_sa *ike_sa_start(enum ike_version v, const struct ike_pkt *p, uint64_
 	sa->local = p->to;
 	sa->remote = p->from;
 	sa->conf = conf ? conf_ref(conf) : NULL;
-	sa->ifname = ifname;
+	sa->ifname = conf_nameif(sa->conf, p->ifname, v);
 	sa->created = time(NULL);
 	sa->created_ms = sa->last_rx_ms = loop_now_ms();
 	ike_sa_table_add(sa);

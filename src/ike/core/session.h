@@ -17,10 +17,12 @@ struct conf;
 
 /* A responder SA for a first message from p: a fresh local SPI (unused in
  * the table), a random tunnel id, addresses, the configuration referenced,
+ * the nameif it runs on (the arrival interface, else the first `crypto
+ * ikev1|ikev2 enable` interface of its own version, else the other's),
  * times; it is added to the table.  priv is the version's part.  NULL when
  * memory or randomness runs out (nothing is kept then). */
 struct ike_sa *ike_sa_start(enum ike_version v, const struct ike_pkt *p, uint64_t spi_i,
-			    uint32_t session_id, struct conf *conf, const char *ifname, void *priv);
+			    uint32_t session_id, struct conf *conf, void *priv);
 
 /* "10.0.0.2" from a host-order address; "10.0.0.2:500" from a sockaddr. */
 const char *ike_ip_str(uint32_t host_addr, char *buf, size_t len);

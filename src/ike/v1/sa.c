@@ -67,24 +67,11 @@ void v1_log_peer(const struct sockaddr_in *peer, unsigned level, const char *fmt
 
 /* ---- creation ------------------------------------------------------------ */
 
-static const char *conf_nameif(const struct conf *c, const char *want)
-{
-	if (!c)
-		return NULL;
-	for (size_t i = 0; want && i < c->n_ifaces; i++)
-		if (c->ifaces[i].nameif && strcmp(c->ifaces[i].nameif, want) == 0)
-			return c->ifaces[i].nameif;
-	if (c->n_ikev1_enabled)
-		return c->ikev1_enabled_ifaces[0];
-	return c->n_ikev2_enabled ? c->ikev2_enabled_ifaces[0] : NULL;
-}
-
 struct ike_sa *v1_sa_new(struct ikev1 *e, const struct ike_pkt *p, uint64_t spi_i)
 {
 	struct v1_sa *v = calloc(1, sizeof(*v));
 	struct conf *c = v1_conf(e);
-	struct ike_sa *sa = v ? ike_sa_start(IKE_V1, p, spi_i, e->next_session_id + 1, c,
-					     conf_nameif(c, p->ifname), v) : NULL;
+	struct ike_sa *sa = v ? ike_sa_start(IKE_V1, p, spi_i, e->next_session_id + 1, c, v) : NULL;
 	if (!sa) {
 		free(v);
 		return NULL;

@@ -105,22 +105,11 @@ static bool half_open_state(enum ike_state s)
 	return s == IKE_STATE_INIT_DONE || s == IKE_STATE_AUTH_EAP || s == IKE_STATE_AUTH_FINAL;
 }
 
-static const char *conf_nameif(const struct conf *c, const char *want)
-{
-	if (!c)
-		return NULL;
-	for (size_t i = 0; want && i < c->n_ifaces; i++)
-		if (c->ifaces[i].nameif && strcmp(c->ifaces[i].nameif, want) == 0)
-			return c->ifaces[i].nameif;
-	return c->n_ikev2_enabled ? c->ikev2_enabled_ifaces[0] : NULL;
-}
-
 struct ike_sa *v2_sa_new(struct ikev2 *e, const struct ike_pkt *p, uint64_t spi_i)
 {
 	struct v2_sa *v = calloc(1, sizeof(*v));
 	struct conf *c = v2_conf(e);
-	struct ike_sa *sa = v ? ike_sa_start(IKE_V2, p, spi_i, e->next_session_id + 1, c,
-					     conf_nameif(c, p->ifname), v) : NULL;
+	struct ike_sa *sa = v ? ike_sa_start(IKE_V2, p, spi_i, e->next_session_id + 1, c, v) : NULL;
 	if (!sa) {
 		free(v);
 		return NULL;
